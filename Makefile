@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vhca top-level Makefile. `make` builds both kernel modules and the
+# userspace programs; `make help` lists the rest.
+
+TEST_KVER	?= 6.1.0-56-amd64
+KVER		?= $(shell uname -r)
+ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+KVER		:= $(TEST_KVER)
+endif
+KDIR		?= /lib/modules/$(KVER)/build
+VHCA_CACHE	?= /var/cache/vhca
+KSRC		?= $(VHCA_CACHE)/linux-source-6.1
+BUILD		:= $(CURDIR)/build
+KMOD_DIR	:= $(BUILD)/kmod/$(KVER)
+MODULES		:= $(KMOD_DIR)/kernel/vhca_core.ko $(KMOD_DIR)/vfio-mdev/vhca_mdev.ko
+
+.PHONY: all modules userspace selftests deps check unit vm-test lint demo \
+	vm-shell clean help
+
+all: modules userspace
+
+help:
+	@echo "make            build vhca_core.ko, vhca_mdev.ko (for KVER=$(KVER)) and userspace"
+	@echo "make deps       install build/test dependencies and the test kernel (idempotent)"
+	@echo "make check      run every test tier; ends with 'N passed, M failed'"
+	@echo "make demo       boot the test VM, create an instance, show it in sysfs and VFIO"
+	@echo "make lint       checkpatch --strict, sparse, W=1 and kernel-doc"
+	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
+	@echo "Variables: KVER (kernel release), KDIR (kernel build tree), W=1"
+
+# Kbuild needs the sources in the directory it builds in; a copy per kernel
+# release keeps builds for several kernels apart and the source tree clean.
+modules:
+	@mkdir -p $(KMOD_DIR)
+	@cp -p Kbuild $(KMOD_DIR)/
+	@rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
+		--exclude='.*.cmd' kernel vfio-mdev $(KMOD_DIR)/ 2>/dev/null || \
+		cp -rp kernel vfio-mdev $(KMOD_DIR)/
+	$(MAKE) -C $(KDIR) M=$(KMOD_DIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+selftests: userspace
+	$(MAKE) -C selftests KSRC=$(KSRC)
+
+deps:
+	selftests/deps.sh
+
+check: deps
+	selftests/check.sh
+
+unit: userspace
+	$(MAKE) -C userspace test
+
+lint:
+	selftests/lint.sh
+
+demo: deps
+	$(MAKE) KVER=$(TEST_KVER) modules userspace
+	selftests/vm/vm.sh --out $(BUILD)/demo -- selftests/demo.sh
+
+vm-shell:
+	$(MAKE) KVER=$(TEST_KVER) modules userspace
+	selftests/vm/vm.sh --shell --out $(BUILD)/vm-shell -- \
+		selftests/load-modules.sh $(BUILD)/kmod/$(TEST_KVER)
+
+clean:
+	rm -rf $(BUILD)
+	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Functions: the slice of an HCA that one guest device owns. This file does
+ * the capacity accounting; objects inside a function come with later parts.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include "vhca_internal.h"
+
+/**
+ * vhca_limits_scale() - the share of @total that @slices slices get
+ * @total:  resources of a whole HCA
+ * @slices: 1..%VHCA_SLICES_PER_HCA
+ * @share:  filled with @total * @slices / %VHCA_SLICES_PER_HCA, per resource
+ *
+ * Context: any.
+ */
+void vhca_limits_scale(const struct vhca_limits *total, unsigned int slices,
+		       struct vhca_limits *share)
+{
+#define VHCA_SCALE(f) (share->f = div_u64((u64)total->f * slices, \
+					   VHCA_SLICES_PER_HCA))
+	VHCA_SCALE(qps);
+	VHCA_SCALE(cqs);
+	VHCA_SCALE(mrs);
+	VHCA_SCALE(pds);
+	VHCA_SCALE(srqs);
+	VHCA_SCALE(ahs);
+	VHCA_SCALE(uar_pages);
+	VHCA_SCALE(pinned_pages);
+#undef VHCA_SCALE
+}
+EXPORT_SYMBOL_GPL(vhca_limits_scale);
+
+/**
+ * vhca_hca_slices_free() - slices of @hca not held by any function
+ * @hca: the HCA
+ *
+ * Context: process; takes &vhca_hca.lock.
+ * Return: the number of free slices (a snapshot).
+ */
+unsigned int vhca_hca_slices_free(struct vhca_hca *hca)
+{
+	unsigned int free;
+
+	mutex_lock(&hca->lock);
+	free = VHCA_SLICES_PER_HCA - hca->slices_used;
+	mutex_unlock(&hca->lock);
+	return free;
+}
+EXPORT_SYMBOL_GPL(vhca_hca_slices_free);
+
+/**
+ * vhca_function_create() - carve a function of @slices slices out of @hca
+ * @hca:    the HCA
+ * @slices: 1..%VHCA_SLICES_PER_HCA
+ *
+ * Context: process; takes &vhca_hca.lock.
+ * Return: the function, ERR_PTR(-ENOSPC) if @hca has fewer than @slices
+ * free slices, ERR_PTR(-EINVAL) for a bad @slices, or ERR_PTR(-ENOMEM).
+ */
+struct vhca_function *vhca_function_create(struct vhca_hca *hca,
+					   unsigned int slices)
+{
+	struct vhca_function *fn;
+
+	if (!slices || slices > VHCA_SLICES_PER_HCA)
+		return ERR_PTR(-EINVAL);
+
+	fn = kzalloc(sizeof(*fn), GFP_KERNEL);
+	if (!fn)
+		return ERR_PTR(-ENOMEM);
+	fn->hca = hca;
+	fn->slices = slices;
+	vhca_limits_scale(&hca->capacity, slices, &fn->quota);
+
+	mutex_lock(&hca->lock);
+	if (hca->slices_used + slices > VHCA_SLICES_PER_HCA) {
+		mutex_unlock(&hca->lock);
+		kfree(fn);
+		return ERR_PTR(-ENOSPC);
+	}
+	hca->slices_used += slices;
+	list_add_tail(&fn->node, &hca->functions);
+	mutex_unlock(&hca->lock);
+
+	get_device(&hca->dev);
+	return fn;
+}
+EXPORT_SYMBOL_GPL(vhca_function_create);
+
+/**
+ * vhca_function_destroy() - return a function's slices to its HCA
+ * @fn: a function from vhca_function_create()
+ *
+ * Context: process; takes &vhca_hca.lock.
+ */
+void vhca_function_destroy(struct vhca_function *fn)
+{
+	struct vhca_hca *hca = fn->hca;
+
+	mutex_lock(&hca->lock);
+	list_del(&fn->node);
+	hca->slices_used -= fn->slices;
+	mutex_unlock(&hca->lock);
+
+	kfree(fn);
+	put_device(&hca->dev);
+}
+EXPORT_SYMBOL_GPL(vhca_function_destroy);

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Declarations shared by the files of vhca_core.ko only. */
+#ifndef _VHCA_INTERNAL_H
+#define _VHCA_INTERNAL_H
+
+#include "vhca.h"
+
+extern const struct attribute_group *vhca_hca_groups[];
+
+int vhca_hcas_create(unsigned int count, const struct vhca_limits *capacity);
+void vhca_hcas_destroy(void);
+
+#endif /* _VHCA_INTERNAL_H */

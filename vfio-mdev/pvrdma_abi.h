@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The PVRDMA device as the guest sees it: PCI identity, BAR layout and
+ * register offsets. Written from ../shared/spec/pvrdma-device.md (sections
+ * 1, 3, 4 and 10); the command, ring and WQE formats get files of their own.
+ * Plain constants only, so userspace tests and libvhca can include it.
+ */
+#ifndef _VHCA_PVRDMA_ABI_H
+#define _VHCA_PVRDMA_ABI_H
+
+#define PVRDMA_PCI_VENDOR_VMWARE	0x15ad
+#define PVRDMA_PCI_DEVICE_PVRDMA	0x0820
+#define PVRDMA_PCI_DEVICE_VMXNET3	0x07b0
+#define PVRDMA_PCI_CLASS_NETWORK_OTHER	0x028000	/* base, sub, prog-if */
+#define PVRDMA_PCI_REVISION		0x00
+
+/* BAR numbers; BAR2 is 64-bit and so also occupies the BAR3 slot. */
+#define PVRDMA_BAR_MSIX			0
+#define PVRDMA_BAR_REGS			1
+#define PVRDMA_BAR_UAR			2
+
+#define PVRDMA_BAR_MSIX_SIZE		0x4000
+#define PVRDMA_MSIX_TABLE_OFFSET	0x0000
+#define PVRDMA_MSIX_PBA_OFFSET		0x2000
+#define PVRDMA_MSIX_VECTORS		3	/* response, async, CQ */
+#define PVRDMA_MSIX_ENTRY_SIZE		16
+
+#define PVRDMA_BAR_REGS_SIZE		0x1000
+#define PVRDMA_UAR_PAGE_SIZE		0x1000
+
+/* Register file (BAR1), all 32-bit little-endian. */
+#define PVRDMA_REG_VERSION		0x00	/* RO */
+#define PVRDMA_REG_DSRLOW		0x04	/* WO */
+#define PVRDMA_REG_DSRHIGH		0x08	/* WO, written last */
+#define PVRDMA_REG_CTL			0x0c	/* WO */
+#define PVRDMA_REG_REQUEST		0x10	/* WO */
+#define PVRDMA_REG_ERR			0x14	/* RO */
+#define PVRDMA_REG_ICR			0x18	/* RO, read-to-clear */
+#define PVRDMA_REG_IMR			0x1c	/* RW */
+#define PVRDMA_REG_MACL			0x20	/* RW */
+#define PVRDMA_REG_MACH			0x24	/* RW */
+
+/* The device ABI version vhca implements: RoCE v2 with QP handles. */
+#define PVRDMA_VERSION			20
+
+#endif /* _VHCA_PVRDMA_ABI_H */
