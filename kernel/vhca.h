@@ -65,7 +65,7 @@ struct vhca_hca {
 	unsigned int index;
 	struct vhca_limits capacity;
 
-	struct mutex lock;
+	struct mutex lock; /* protects slices_used, functions */
 	unsigned int slices_used;
 	struct list_head functions;
 };

@@ -8,6 +8,11 @@
 
 #include "vhca_internal.h"
 
+static u64 vhca_scale(u64 amount, unsigned int slices)
+{
+	return div_u64(amount * slices, VHCA_SLICES_PER_HCA);
+}
+
 /**
  * vhca_limits_scale() - the share of @total that @slices slices get
  * @total:  resources of a whole HCA
@@ -19,17 +24,14 @@
 void vhca_limits_scale(const struct vhca_limits *total, unsigned int slices,
 		       struct vhca_limits *share)
 {
-#define VHCA_SCALE(f) (share->f = div_u64((u64)total->f * slices, \
-					   VHCA_SLICES_PER_HCA))
-	VHCA_SCALE(qps);
-	VHCA_SCALE(cqs);
-	VHCA_SCALE(mrs);
-	VHCA_SCALE(pds);
-	VHCA_SCALE(srqs);
-	VHCA_SCALE(ahs);
-	VHCA_SCALE(uar_pages);
-	VHCA_SCALE(pinned_pages);
-#undef VHCA_SCALE
+	share->qps = vhca_scale(total->qps, slices);
+	share->cqs = vhca_scale(total->cqs, slices);
+	share->mrs = vhca_scale(total->mrs, slices);
+	share->pds = vhca_scale(total->pds, slices);
+	share->srqs = vhca_scale(total->srqs, slices);
+	share->ahs = vhca_scale(total->ahs, slices);
+	share->uar_pages = vhca_scale(total->uar_pages, slices);
+	share->pinned_pages = vhca_scale(total->pinned_pages, slices);
 }
 EXPORT_SYMBOL_GPL(vhca_limits_scale);
 

@@ -52,32 +52,53 @@ static const struct attribute_group vhca_hca_group = {
 	.attrs = vhca_hca_attrs,
 };
 
-#define VHCA_CAPACITY_ATTR(field, fmt)					\
-static ssize_t field##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, fmt "\n", dev_to_hca(dev)->capacity.field); \
-}									\
-static DEVICE_ATTR_RO(field)
+/* capacity/<resource>: one show routine, the field found by offset. */
+struct vhca_capacity_attr {
+	struct device_attribute attr;
+	size_t offset;
+	bool wide;	/* u64 rather than u32 */
+};
 
-VHCA_CAPACITY_ATTR(qps, "%u");
-VHCA_CAPACITY_ATTR(cqs, "%u");
-VHCA_CAPACITY_ATTR(mrs, "%u");
-VHCA_CAPACITY_ATTR(pds, "%u");
-VHCA_CAPACITY_ATTR(srqs, "%u");
-VHCA_CAPACITY_ATTR(ahs, "%u");
-VHCA_CAPACITY_ATTR(uar_pages, "%u");
-VHCA_CAPACITY_ATTR(pinned_pages, "%llu");
+static ssize_t capacity_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vhca_capacity_attr *ca =
+		container_of(attr, struct vhca_capacity_attr, attr);
+	const u8 *field = (const u8 *)&dev_to_hca(dev)->capacity + ca->offset;
+
+	if (ca->wide)
+		return sysfs_emit(buf, "%llu\n", *(const u64 *)field);
+	return sysfs_emit(buf, "%u\n", *(const u32 *)field);
+}
+
+static struct vhca_capacity_attr capacity_attrs[] = {
+	{ __ATTR(qps, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, qps) },
+	{ __ATTR(cqs, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, cqs) },
+	{ __ATTR(mrs, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, mrs) },
+	{ __ATTR(pds, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, pds) },
+	{ __ATTR(srqs, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, srqs) },
+	{ __ATTR(ahs, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, ahs) },
+	{ __ATTR(uar_pages, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, uar_pages) },
+	{ __ATTR(pinned_pages, 0444, capacity_show, NULL),
+	  offsetof(struct vhca_limits, pinned_pages), true },
+};
 
 static struct attribute *vhca_capacity_attrs[] = {
-	&dev_attr_qps.attr,
-	&dev_attr_cqs.attr,
-	&dev_attr_mrs.attr,
-	&dev_attr_pds.attr,
-	&dev_attr_srqs.attr,
-	&dev_attr_ahs.attr,
-	&dev_attr_uar_pages.attr,
-	&dev_attr_pinned_pages.attr,
+	&capacity_attrs[0].attr.attr,
+	&capacity_attrs[1].attr.attr,
+	&capacity_attrs[2].attr.attr,
+	&capacity_attrs[3].attr.attr,
+	&capacity_attrs[4].attr.attr,
+	&capacity_attrs[5].attr.attr,
+	&capacity_attrs[6].attr.attr,
+	&capacity_attrs[7].attr.attr,
 	NULL,
 };
 

@@ -78,7 +78,7 @@ struct vhca_mdev {
 	struct vhca_function *fn;
 	struct vhca_pci_desc desc;
 
-	struct mutex lock;
+	struct mutex lock; /* protects the fields below */
 	struct vhca_pci_config cfg;
 	u8 msix_table[PVRDMA_MSIX_VECTORS * PVRDMA_MSIX_ENTRY_SIZE];
 	struct eventfd_ctx *msix_trigger[PVRDMA_MSIX_VECTORS];
