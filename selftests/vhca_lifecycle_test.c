@@ -139,8 +139,10 @@ TEST(no_capacity_left_is_enospc)
 TEST(malformed_uuid_is_einval)
 {
 	static const char *const bad[] = {
-		"not-a-uuid", "", "12345678-1234-1234-1234-12345678901",
-		"12345678-1234-1234-1234-1234567890123", "zzzzzzzz-1234-1234-1234-123456789012",
+		"not-a-uuid", "\n", "12345678-1234-1234-1234-12345678901",
+		"12345678_1234-1234-1234-123456789012",
+		"zzzzzzzz-1234-1234-1234-123456789012",
+		"12345678-1234-1234-1234-12345678901g",
 	};
 	unsigned int i;
 
@@ -401,7 +403,8 @@ TEST_F(inst, remove_while_open_asks_the_user)
 	ASSERT_EQ(0, pthread_create(&t, NULL, remove_thread, self->uuid));
 	/* The removal blocks and signals the request eventfd... */
 	ASSERT_EQ(1, poll(&pfd, 1, 20000));
-	EXPECT_TRUE(vhca_instance_exists(self->uuid));
+	usleep(200000);
+	EXPECT_EQ(EBUSY, pthread_tryjoin_np(t, &ret));
 	/* ...and completes once the "VMM" closes the device. */
 	vhca_dev_close(&self->dev);
 	ASSERT_EQ(0, pthread_join(t, &ret));
@@ -428,20 +431,20 @@ TEST_F(inst, close_releases_eventfds)
 
 TEST(module_unload_refused_while_instances_exist)
 {
+	const char *refcnt = "/sys/module/vhca_mdev/refcnt";
 	char u[VHCA_UUID_LEN + 1];
-	uint64_t refs;
+	uint64_t base, refs;
 
-	ASSERT_EQ(0, vhca_sysfs_read_u64("/sys/module/vhca_mdev/refcnt", &refs));
-	EXPECT_EQ(0, refs);
+	ASSERT_EQ(0, vhca_sysfs_read_u64(refcnt, &base));
 	ASSERT_EQ(0, create("vhca-pvrdma-4", u));
-	ASSERT_EQ(0, vhca_sysfs_read_u64("/sys/module/vhca_mdev/refcnt", &refs));
-	EXPECT_EQ(1, refs);
+	ASSERT_EQ(0, vhca_sysfs_read_u64(refcnt, &refs));
+	EXPECT_EQ(base + 1, refs);
 	EXPECT_EQ(-1, syscall(__NR_delete_module, "vhca_mdev", O_NONBLOCK));
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	EXPECT_TRUE(vhca_instance_exists(u));
 	EXPECT_EQ(0, vhca_instance_remove(u));
-	ASSERT_EQ(0, vhca_sysfs_read_u64("/sys/module/vhca_mdev/refcnt", &refs));
-	EXPECT_EQ(0, refs);
+	ASSERT_EQ(0, vhca_sysfs_read_u64(refcnt, &refs));
+	EXPECT_EQ(base, refs);
 }
 
 TEST_HARNESS_MAIN
