@@ -18,7 +18,9 @@ tap() { # tap STATUS DESCRIPTION
 "$here/load-modules.sh" "$kmod" hcas=2
 tap $? "vm: vfio, mdev, vhca_core (hcas=2) and vhca_mdev load"
 
-for t in "$tests"/*_test; do
+# Compiled kselftest programs, then TAP-printing scripts (selftests/*_test.sh).
+for t in "$tests"/*_test "$here"/*_test.sh; do
+	[ -x "$t" ] || continue
 	"$t" || failed=1
 done
 
