@@ -43,4 +43,36 @@
 /* The device ABI version vhca implements: RoCE v2 with QP handles. */
 #define PVRDMA_VERSION			20
 
+/* CTL register values. */
+#define PVRDMA_CTL_ACTIVATE		0
+#define PVRDMA_CTL_UNQUIESCE		1
+#define PVRDMA_CTL_RESET		2
+
+/* ERR register after RESET or before activation ("not active"). */
+#define PVRDMA_ERR_NOT_ACTIVE		0xffff
+
+/* MSI-X vectors and ICR/IMR cause bits. */
+#define PVRDMA_VECTOR_RESPONSE		0
+#define PVRDMA_VECTOR_ASYNC		1
+#define PVRDMA_VECTOR_CQ		2
+
+/* Doorbells: offsets inside a UAR page and value bits. */
+#define PVRDMA_UAR_QP_OFFSET		0x0
+#define PVRDMA_UAR_CQ_OFFSET		0x4
+#define PVRDMA_UAR_SRQ_OFFSET		0x8
+#define PVRDMA_UAR_HANDLE_MASK		0x00ffffff
+#define PVRDMA_UAR_QP_SEND		(1u << 30)
+#define PVRDMA_UAR_QP_RECV		(1u << 31)
+#define PVRDMA_UAR_CQ_ARM_SOL		(1u << 29)
+#define PVRDMA_UAR_CQ_ARM		(1u << 30)
+#define PVRDMA_UAR_CQ_POLL		(1u << 31)
+#define PVRDMA_UAR_SRQ_RECV		(1u << 30)
+
+/* Page directories (spec section 7). */
+#define PVRDMA_PDIR_ENTRIES		512	/* u64 per 4 KiB page */
+#define PVRDMA_PDIR_MAX_PAGES		(512 * 512)
+
+/* Device rings (async events, CQ notifications) are 1 state + 3 pages. */
+#define PVRDMA_DEV_RING_PAGES		4
+
 #endif /* _VHCA_PVRDMA_ABI_H */
