@@ -10,6 +10,9 @@
 #include <linux/device.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
+
+#include "vhca_obj.h"
 
 /**
  * DOC: Locking
@@ -77,12 +80,18 @@ struct vhca_hca {
  * @quota:  resource limits, @slices/%VHCA_SLICES_PER_HCA of the HCA's
  *          capacity; immutable
  * @node:   entry in &vhca_hca.functions, protected by &vhca_hca.lock
+ * @objs:   handle table per object kind (see vhca_obj.c)
+ * @obj_limit: handles of each kind are below this; immutable
+ * @obj_count: live objects per kind
  */
 struct vhca_function {
 	struct vhca_hca *hca;
 	unsigned int slices;
 	struct vhca_limits quota;
 	struct list_head node;
+	struct xarray objs[VHCA_OBJ_KINDS];
+	u32 obj_limit[VHCA_OBJ_KINDS];
+	atomic_t obj_count[VHCA_OBJ_KINDS];
 };
 
 unsigned int vhca_hca_count(void);

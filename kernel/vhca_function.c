@@ -76,6 +76,7 @@ struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 	fn->hca = hca;
 	fn->slices = slices;
 	vhca_limits_scale(&hca->capacity, slices, &fn->quota);
+	vhca_obj_tables_init(fn);
 
 	mutex_lock(&hca->lock);
 	if (hca->slices_used + slices > VHCA_SLICES_PER_HCA) {
@@ -93,7 +94,7 @@ struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 EXPORT_SYMBOL_GPL(vhca_function_create);
 
 /**
- * vhca_function_destroy() - return a function's slices to its HCA
+ * vhca_function_destroy() - destroy every object, return the slices
  * @fn: a function from vhca_function_create()
  *
  * Context: process; takes &vhca_hca.lock.
@@ -101,6 +102,11 @@ EXPORT_SYMBOL_GPL(vhca_function_create);
 void vhca_function_destroy(struct vhca_function *fn)
 {
 	struct vhca_hca *hca = fn->hca;
+	unsigned int k;
+
+	vhca_function_clear(fn);
+	for (k = 0; k < VHCA_OBJ_KINDS; k++)
+		xa_destroy(&fn->objs[k]);
 
 	mutex_lock(&hca->lock);
 	list_del(&fn->node);

@@ -7,6 +7,8 @@
 
 extern const struct attribute_group *vhca_hca_groups[];
 
+void vhca_obj_tables_init(struct vhca_function *fn);
+
 int vhca_hcas_create(unsigned int count, const struct vhca_limits *capacity);
 void vhca_hcas_destroy(void);
 

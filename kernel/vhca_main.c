@@ -56,6 +56,11 @@ static int vhca_capacity_validate(const struct vhca_limits *c)
 		       VHCA_SLICES_PER_HCA);
 		return -EINVAL;
 	}
+	/* Memory keys are the MR handle shifted left by 8 bits. */
+	if (c->mrs > (1u << 24)) {
+		pr_err("max_mrs=%u is above %u\n", c->mrs, 1u << 24);
+		return -EINVAL;
+	}
 	if (!is_power_of_2(c->uar_pages)) {
 		pr_err("uar_pages=%u is not a power of two\n", c->uar_pages);
 		return -EINVAL;

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The verbs objects of the core, in the generic (InfiniBand) model. A front
+ * end translates its guest ABI into these calls; each create takes the
+ * caller-allocated object and a release callback (see vhca_obj.h).
+ */
+#ifndef _VHCA_VERBS_H
+#define _VHCA_VERBS_H
+
+#include "vhca_obj.h"
+#include "vhca_qp_fsm.h"
+
+/* Memory access rights (the verbs values). */
+#define VHCA_ACCESS_LOCAL_WRITE		(1u << 0)
+#define VHCA_ACCESS_REMOTE_WRITE	(1u << 1)
+#define VHCA_ACCESS_REMOTE_READ		(1u << 2)
+#define VHCA_ACCESS_REMOTE_ATOMIC	(1u << 3)
+#define VHCA_ACCESS_MW_BIND		(1u << 4)
+#define VHCA_ACCESS_ZERO_BASED		(1u << 5)
+#define VHCA_ACCESS_ON_DEMAND		(1u << 6)
+#define VHCA_ACCESS_ALL			((1u << 7) - 1)
+
+/* Outstanding RDMA reads/atomics per QP, either direction. */
+#define VHCA_MAX_RD_ATOMIC		16
+
+/** struct vhca_uctx - a user context (one guest process's UAR page) */
+struct vhca_uctx {
+	struct vhca_obj obj;
+};
+
+/**
+ * struct vhca_pd - protection domain
+ * @obj:  core object
+ * @uctx: owning user context handle, 0 for the guest kernel; immutable
+ */
+struct vhca_pd {
+	struct vhca_obj obj;
+	u32 uctx;
+};
+
+enum vhca_mr_type {
+	VHCA_MR_USER,	/* fixed pages, [iova, iova + length) */
+	VHCA_MR_DMA,	/* the function's whole address space, local only */
+	VHCA_MR_FRMR,	/* pages supplied later by a fast-register WR */
+};
+
+/**
+ * struct vhca_mr - memory region
+ * @obj:       core object
+ * @pd:        protection domain (a dependency)
+ * @type:      &enum vhca_mr_type
+ * @access:    VHCA_ACCESS_* rights
+ * @iova:      first address (USER)
+ * @length:    bytes (USER)
+ * @max_pages: page list capacity (FRMR)
+ * @key:       lkey == rkey: handle << 8 | a random byte, so stale keys of
+ *             a reused handle do not match
+ */
+struct vhca_mr {
+	struct vhca_obj obj;
+	struct vhca_pd *pd;
+	enum vhca_mr_type type;
+	u32 access;
+	u64 iova;
+	u64 length;
+	u32 max_pages;
+	u32 key;
+};
+
+/**
+ * struct vhca_cq - completion queue
+ * @obj:  core object
+ * @cqe:  capacity; immutable
+ * @uctx: owning user context, 0 for the guest kernel
+ */
+struct vhca_cq {
+	struct vhca_obj obj;
+	u32 cqe;
+	u32 uctx;
+};
+
+/**
+ * struct vhca_srq - shared receive queue
+ * @obj:     core object
+ * @pd:      protection domain (a dependency)
+ * @max_wr:  capacity; immutable
+ * @max_sge: scatter entries per WR; immutable
+ * @limit:   SRQ_LIMIT_REACHED threshold, 0 = disarmed
+ */
+struct vhca_srq {
+	struct vhca_obj obj;
+	struct vhca_pd *pd;
+	u32 max_wr;
+	u32 max_sge;
+	u32 limit;
+};
+
+/**
+ * struct vhca_qp_caps - queue sizes of a QP
+ * @max_send_wr:  send queue entries
+ * @max_recv_wr:  receive queue entries (0 with an SRQ)
+ * @max_send_sge: scatter/gather entries per send WR
+ * @max_recv_sge: per receive WR
+ */
+struct vhca_qp_caps {
+	u32 max_send_wr;
+	u32 max_recv_wr;
+	u32 max_send_sge;
+	u32 max_recv_sge;
+};
+
+/**
+ * struct vhca_av - address vector (RoCE: GID addressing)
+ * @dgid:          destination GID
+ * @flow_label:    IPv6 flow label
+ * @sgid_index:    source GID table index
+ * @hop_limit:     hop limit / TTL
+ * @traffic_class: traffic class / DSCP
+ * @dmac:          destination MAC resolved by the guest
+ */
+struct vhca_av {
+	u8 dgid[16];
+	u32 flow_label;
+	u8 sgid_index;
+	u8 hop_limit;
+	u8 traffic_class;
+	u8 dmac[6];
+};
+
+/**
+ * struct vhca_qp_attr - modifiable QP attributes (verbs meaning)
+ * @state:              target state (with %VHCA_QP_STATE)
+ * @path_mtu:           1..5 = 256..4096 bytes
+ * @qkey:               Q_Key (UD/GSI)
+ * @rq_psn:             expected receive PSN
+ * @sq_psn:             send PSN
+ * @dest_qpn:           remote QP number (RC)
+ * @access:             VHCA_ACCESS_REMOTE_* allowed on incoming requests
+ * @pkey_index:         P_Key table index
+ * @port:               port number (always 1)
+ * @max_rd_atomic:      outstanding RDMA reads/atomics as initiator
+ * @max_dest_rd_atomic: as responder
+ * @min_rnr_timer:      RNR NAK timer code 0..31
+ * @timeout:            local ACK timeout code 0..31
+ * @retry_cnt:          0..7
+ * @rnr_retry:          0..7 (7 = infinite)
+ * @av:                 primary path
+ */
+struct vhca_qp_attr {
+	u32 state;
+	u32 path_mtu;
+	u32 qkey;
+	u32 rq_psn;
+	u32 sq_psn;
+	u32 dest_qpn;
+	u32 access;
+	u16 pkey_index;
+	u8 port;
+	u8 max_rd_atomic;
+	u8 max_dest_rd_atomic;
+	u8 min_rnr_timer;
+	u8 timeout;
+	u8 retry_cnt;
+	u8 rnr_retry;
+	struct vhca_av av;
+};
+
+/**
+ * struct vhca_qp - queue pair
+ * @obj:        core object; the QP number equals the handle
+ * @type:       &enum vhca_qp_type; immutable
+ * @pd:         protection domain (dependency)
+ * @send_cq:    send completion queue (dependency)
+ * @recv_cq:    receive completion queue (dependency)
+ * @srq:        shared receive queue or NULL (dependency)
+ * @caps:       queue sizes; immutable
+ * @sq_sig_all: every send WR completes with a CQE; immutable
+ * @attr:       current attributes, @attr.state included; changed only by
+ *              vhca_qp_modify() (serialised with commands by the caller)
+ */
+struct vhca_qp {
+	struct vhca_obj obj;
+	enum vhca_qp_type type;
+	struct vhca_pd *pd;
+	struct vhca_cq *send_cq;
+	struct vhca_cq *recv_cq;
+	struct vhca_srq *srq;
+	struct vhca_qp_caps caps;
+	bool sq_sig_all;
+	struct vhca_qp_attr attr;
+};
+
+/**
+ * struct vhca_qp_init - what vhca_qp_create() needs
+ * @type:        QP type
+ * @pd:          PD handle
+ * @send_cq:     CQ handle
+ * @recv_cq:     CQ handle
+ * @srq:         SRQ handle, 0 for none
+ * @caps:        queue sizes
+ * @sq_sig_all:  signal every send
+ */
+struct vhca_qp_init {
+	u32 type;
+	u32 pd;
+	u32 send_cq;
+	u32 recv_cq;
+	u32 srq;
+	struct vhca_qp_caps caps;
+	bool sq_sig_all;
+};
+
+int vhca_uctx_create(struct vhca_function *fn, struct vhca_uctx *uctx,
+		     void (*release)(struct vhca_obj *obj));
+int vhca_pd_create(struct vhca_function *fn, struct vhca_pd *pd, u32 uctx,
+		   void (*release)(struct vhca_obj *obj));
+int vhca_mr_create(struct vhca_function *fn, struct vhca_mr *mr, u32 pd,
+		   void (*release)(struct vhca_obj *obj));
+int vhca_cq_create(struct vhca_function *fn, struct vhca_cq *cq,
+		   void (*release)(struct vhca_obj *obj));
+int vhca_srq_create(struct vhca_function *fn, struct vhca_srq *srq, u32 pd,
+		    void (*release)(struct vhca_obj *obj));
+int vhca_qp_create(struct vhca_function *fn, struct vhca_qp *qp,
+		   const struct vhca_qp_init *init,
+		   void (*release)(struct vhca_obj *obj));
+int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
+		   u32 mask);
+
+#endif /* _VHCA_VERBS_H */
