@@ -27,5 +27,6 @@ typedef int32_t s32;
 #define cpu_to_le32(x) htole32(x)
 #define cpu_to_le64(x) htole64(x)
 #define cpu_to_be64(x) htobe64(x)
+#define be64_to_cpu(x) be64toh(x)
 
 #endif
