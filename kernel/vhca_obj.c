@@ -261,6 +261,22 @@ void vhca_function_clear(struct vhca_function *fn)
 EXPORT_SYMBOL_GPL(vhca_function_clear);
 
 /**
+ * vhca_obj_limit_lower() - cap the handles of @kind below @limit
+ * @fn:    a function with no objects of @kind yet
+ * @kind:  the kind
+ * @limit: new bound; only ever lowers the quota-derived one
+ *
+ * For guest ABIs that index handles with fewer bits than the quota allows.
+ */
+void vhca_obj_limit_lower(struct vhca_function *fn, enum vhca_obj_kind kind,
+			  u32 limit)
+{
+	if (kind < VHCA_OBJ_KINDS && limit < fn->obj_limit[kind])
+		fn->obj_limit[kind] = limit;
+}
+EXPORT_SYMBOL_GPL(vhca_obj_limit_lower);
+
+/**
  * vhca_obj_count() - live objects of one kind
  * @fn:   the function
  * @kind: the kind

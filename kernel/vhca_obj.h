@@ -57,6 +57,8 @@ void vhca_obj_put(struct vhca_obj *obj);
 int vhca_obj_destroy(struct vhca_function *fn, enum vhca_obj_kind kind,
 		     u32 handle);
 void vhca_function_clear(struct vhca_function *fn);
+void vhca_obj_limit_lower(struct vhca_function *fn, enum vhca_obj_kind kind,
+			  u32 limit);
 u32 vhca_obj_count(struct vhca_function *fn, enum vhca_obj_kind kind);
 const char *vhca_obj_kind_name(enum vhca_obj_kind kind);
 

@@ -73,7 +73,9 @@ int vhca_qp_create(struct vhca_function *fn, struct vhca_qp *qp,
 	qp->attr.state = VHCA_QPS_RESET;
 	qp->attr.port = 1;
 	if (init->type == VHCA_QPT_GSI)
-		min = max = VHCA_GSI_QPN;
+		min = VHCA_GSI_QPN;
+	if (init->type == VHCA_QPT_GSI)
+		max = VHCA_GSI_QPN;
 	/* The recv CQ is not a tracked dependency when it is the send CQ. */
 	if (rcq != scq)
 		vhca_obj_depend(&qp->obj, rcq);
@@ -184,3 +186,4 @@ int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vhca_qp_modify);
+

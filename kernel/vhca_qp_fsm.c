@@ -165,6 +165,7 @@ bool vhca_qp_type_valid(unsigned int type)
 {
 	return vhca_qp_type_index(type) >= 0;
 }
+EXPORT_SYMBOL_GPL(vhca_qp_type_valid);
 
 /**
  * vhca_qp_transition_ok() - may a QP of @type go from @cur to @next
@@ -198,6 +199,7 @@ bool vhca_qp_transition_ok(unsigned int type, unsigned int cur,
 		return false;
 	return !(mask & ~(req | opt | VHCA_QP_STATE));
 }
+EXPORT_SYMBOL_GPL(vhca_qp_transition_ok);
 
 /**
  * vhca_qp_state_name() - printable name of a QP state
@@ -219,3 +221,4 @@ const char *vhca_qp_state_name(unsigned int state)
 
 	return state < VHCA_QPS_COUNT ? names[state] : "invalid";
 }
+EXPORT_SYMBOL_GPL(vhca_qp_state_name);

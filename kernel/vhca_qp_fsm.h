@@ -8,10 +8,11 @@
 #define _VHCA_QP_FSM_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
+#include <linux/export.h>
 #include <linux/types.h>
 #else
-#include <stdbool.h>
-#include <stdint.h>
+#include "codec_types_user.h"	/* userspace unit tests */
 #endif
 
 enum vhca_qp_state {
@@ -32,28 +33,28 @@ enum vhca_qp_type {
 };
 
 /* Attribute mask bits (the verbs values). */
-#define VHCA_QP_STATE			(1u << 0)
-#define VHCA_QP_CUR_STATE		(1u << 1)
-#define VHCA_QP_EN_SQD_ASYNC_NOTIFY	(1u << 2)
-#define VHCA_QP_ACCESS_FLAGS		(1u << 3)
-#define VHCA_QP_PKEY_INDEX		(1u << 4)
-#define VHCA_QP_PORT			(1u << 5)
-#define VHCA_QP_QKEY			(1u << 6)
-#define VHCA_QP_AV			(1u << 7)
-#define VHCA_QP_PATH_MTU		(1u << 8)
-#define VHCA_QP_TIMEOUT			(1u << 9)
-#define VHCA_QP_RETRY_CNT		(1u << 10)
-#define VHCA_QP_RNR_RETRY		(1u << 11)
-#define VHCA_QP_RQ_PSN			(1u << 12)
-#define VHCA_QP_MAX_QP_RD_ATOMIC	(1u << 13)
-#define VHCA_QP_ALT_PATH		(1u << 14)
-#define VHCA_QP_MIN_RNR_TIMER		(1u << 15)
-#define VHCA_QP_SQ_PSN			(1u << 16)
-#define VHCA_QP_MAX_DEST_RD_ATOMIC	(1u << 17)
-#define VHCA_QP_PATH_MIG_STATE		(1u << 18)
-#define VHCA_QP_CAP			(1u << 19)
-#define VHCA_QP_DEST_QPN		(1u << 20)
-#define VHCA_QP_ATTR_ALL		((1u << 21) - 1)
+#define VHCA_QP_STATE			BIT(0)
+#define VHCA_QP_CUR_STATE		BIT(1)
+#define VHCA_QP_EN_SQD_ASYNC_NOTIFY	BIT(2)
+#define VHCA_QP_ACCESS_FLAGS		BIT(3)
+#define VHCA_QP_PKEY_INDEX		BIT(4)
+#define VHCA_QP_PORT			BIT(5)
+#define VHCA_QP_QKEY			BIT(6)
+#define VHCA_QP_AV			BIT(7)
+#define VHCA_QP_PATH_MTU		BIT(8)
+#define VHCA_QP_TIMEOUT			BIT(9)
+#define VHCA_QP_RETRY_CNT		BIT(10)
+#define VHCA_QP_RNR_RETRY		BIT(11)
+#define VHCA_QP_RQ_PSN			BIT(12)
+#define VHCA_QP_MAX_QP_RD_ATOMIC	BIT(13)
+#define VHCA_QP_ALT_PATH		BIT(14)
+#define VHCA_QP_MIN_RNR_TIMER		BIT(15)
+#define VHCA_QP_SQ_PSN			BIT(16)
+#define VHCA_QP_MAX_DEST_RD_ATOMIC	BIT(17)
+#define VHCA_QP_PATH_MIG_STATE		BIT(18)
+#define VHCA_QP_CAP			BIT(19)
+#define VHCA_QP_DEST_QPN		BIT(20)
+#define VHCA_QP_ATTR_ALL		(BIT(21) - 1)
 
 bool vhca_qp_type_valid(unsigned int type);
 bool vhca_qp_transition_ok(unsigned int type, unsigned int cur,

@@ -11,14 +11,14 @@
 #include "vhca_qp_fsm.h"
 
 /* Memory access rights (the verbs values). */
-#define VHCA_ACCESS_LOCAL_WRITE		(1u << 0)
-#define VHCA_ACCESS_REMOTE_WRITE	(1u << 1)
-#define VHCA_ACCESS_REMOTE_READ		(1u << 2)
-#define VHCA_ACCESS_REMOTE_ATOMIC	(1u << 3)
-#define VHCA_ACCESS_MW_BIND		(1u << 4)
-#define VHCA_ACCESS_ZERO_BASED		(1u << 5)
-#define VHCA_ACCESS_ON_DEMAND		(1u << 6)
-#define VHCA_ACCESS_ALL			((1u << 7) - 1)
+#define VHCA_ACCESS_LOCAL_WRITE		BIT(0)
+#define VHCA_ACCESS_REMOTE_WRITE	BIT(1)
+#define VHCA_ACCESS_REMOTE_READ		BIT(2)
+#define VHCA_ACCESS_REMOTE_ATOMIC	BIT(3)
+#define VHCA_ACCESS_MW_BIND		BIT(4)
+#define VHCA_ACCESS_ZERO_BASED		BIT(5)
+#define VHCA_ACCESS_ON_DEMAND		BIT(6)
+#define VHCA_ACCESS_ALL			(BIT(7) - 1)
 
 /* Outstanding RDMA reads/atomics per QP, either direction. */
 #define VHCA_MAX_RD_ATOMIC		16

@@ -56,17 +56,23 @@
 #define PVRDMA_VECTOR_ASYNC		1
 #define PVRDMA_VECTOR_CQ		2
 
+/* Async event types used by the device (the verbs ib_event_type values). */
+#define PVRDMA_EVENT_CQ_ERR		0
+#define PVRDMA_EVENT_QP_FATAL		1
+#define PVRDMA_EVENT_DEVICE_FATAL	8
+#define PVRDMA_EVENT_SRQ_ERR		14
+
 /* Doorbells: offsets inside a UAR page and value bits. */
 #define PVRDMA_UAR_QP_OFFSET		0x0
 #define PVRDMA_UAR_CQ_OFFSET		0x4
 #define PVRDMA_UAR_SRQ_OFFSET		0x8
 #define PVRDMA_UAR_HANDLE_MASK		0x00ffffff
-#define PVRDMA_UAR_QP_SEND		(1u << 30)
-#define PVRDMA_UAR_QP_RECV		(1u << 31)
-#define PVRDMA_UAR_CQ_ARM_SOL		(1u << 29)
-#define PVRDMA_UAR_CQ_ARM		(1u << 30)
-#define PVRDMA_UAR_CQ_POLL		(1u << 31)
-#define PVRDMA_UAR_SRQ_RECV		(1u << 30)
+#define PVRDMA_UAR_QP_SEND		0x40000000u
+#define PVRDMA_UAR_QP_RECV		0x80000000u
+#define PVRDMA_UAR_CQ_ARM_SOL		0x20000000u
+#define PVRDMA_UAR_CQ_ARM		0x40000000u
+#define PVRDMA_UAR_CQ_POLL		0x80000000u
+#define PVRDMA_UAR_SRQ_RECV		0x40000000u
 
 /* Page directories (spec section 7). */
 #define PVRDMA_PDIR_ENTRIES		512	/* u64 per 4 KiB page */

@@ -15,7 +15,7 @@
 #define PVRDMA_CAP_MAX_SRQ_WR		4096
 #define PVRDMA_CAP_GID_TBL_LEN		16
 #define PVRDMA_CAP_MAX_RD_ATOM		16
-#define PVRDMA_CAP_MAX_MR_SIZE		(1ull << 30)	/* one page directory */
+#define PVRDMA_CAP_MAX_MR_SIZE		0x40000000ull	/* one page directory */
 #define PVRDMA_CAP_MAX_QP		65535	/* guests mask QP handles to 16 bits */
 
 /**

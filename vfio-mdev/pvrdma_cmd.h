@@ -116,7 +116,7 @@ struct pvrdma_req_create_qp {
 	u8 is_srq;
 } __packed;
 
-/**
+/*
  * struct pvrdma_ah_attr - address vector inside QP attributes
  *
  * Spec section 12.2; @vlan_id is always 0 from the 6.1 driver.
@@ -139,7 +139,7 @@ struct pvrdma_ah_attr {
 	u8 reserved2;
 } __packed;
 
-/** struct pvrdma_qp_cap - QP sizes inside QP attributes */
+/* struct pvrdma_qp_cap - QP sizes inside QP attributes */
 struct pvrdma_qp_cap {
 	__le32 max_send_wr;
 	__le32 max_recv_wr;
@@ -149,7 +149,7 @@ struct pvrdma_qp_cap {
 	__le32 reserved;
 } __packed;
 
-/** struct pvrdma_qp_attr - MODIFY_QP / QUERY_QP attributes (160 bytes) */
+/* struct pvrdma_qp_attr - MODIFY_QP / QUERY_QP attributes (160 bytes) */
 struct pvrdma_qp_attr {
 	__le32 qp_state;
 	__le32 cur_qp_state;
@@ -198,7 +198,7 @@ struct pvrdma_req_destroy_bind {
 	u8 dest_gid[16];
 } __packed;
 
-/** struct pvrdma_srq_attr - SRQ sizes and limit */
+/* struct pvrdma_srq_attr - SRQ sizes and limit */
 struct pvrdma_srq_attr {
 	__le32 max_wr;
 	__le32 max_sge;
@@ -220,7 +220,7 @@ struct pvrdma_req_modify_srq {
 	struct pvrdma_srq_attr attrs;
 } __packed;
 
-/** struct pvrdma_port_attr - QUERY_PORT response payload (48 bytes) */
+/* struct pvrdma_port_attr - QUERY_PORT response payload (48 bytes) */
 struct pvrdma_port_attr {
 	__le32 state;
 	__le32 max_mtu;

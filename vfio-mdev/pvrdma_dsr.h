@@ -21,7 +21,7 @@ struct pvrdma_ring_pages {
 	__le64 pdir_dma;
 } __packed;
 
-/**
+/*
  * struct pvrdma_caps - what the device supports; written by the device
  *
  * Field meanings and constraints: spec section 5, "struct

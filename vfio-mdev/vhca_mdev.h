@@ -11,9 +11,14 @@
 #include <linux/vfio.h>
 
 #include "vhca.h"
+#include "vhca_verbs.h"
 #include "vhca_mdev_compat.h"
 #include "vhca_pci_config.h"
 #include "pvrdma_abi.h"
+#include "pvrdma_caps.h"
+#include "pvrdma_cmd.h"
+#include "pvrdma_dsr.h"
+#include "pvrdma_ring.h"
 
 /**
  * DOC: Locking
@@ -63,6 +68,76 @@ struct vhca_mdev_parent {
 };
 
 /**
+ * struct vhca_mdev_pages - guest pages pinned for one user
+ * @node:    entry in &vhca_mdev.pinned
+ * @iovas:   guest address of each page
+ * @pages:   the pinned pages
+ * @npages:  count; 0 once unpinned (revoked by the VMM's unmap)
+ * @revoke:  tells the owner its pages are gone
+ * @owner:   argument of @revoke
+ *
+ * All fields are protected by &vhca_mdev.lock.
+ */
+struct vhca_mdev_pages {
+	struct list_head node;
+	u64 *iovas;
+	struct page **pages;
+	u32 npages;
+	void (*revoke)(void *owner);
+	void *owner;
+};
+
+/**
+ * struct vhca_mdev_dev_ring - a device-to-driver ring (async events, CQ
+ * notifications)
+ * @pages: state page + data pages
+ * @geom:  index behaviour of the guest's arithmetic
+ * @tail:  the device's own producer index (never read back from the guest)
+ * @elem:  element size
+ */
+struct vhca_mdev_dev_ring {
+	struct vhca_mdev_pages *pages;
+	struct pvrdma_ring_geom geom;
+	u32 tail;
+	u32 elem;
+};
+
+enum vhca_mdev_state {
+	VHCA_MDEV_RESET,	/* no DSR: only the register file works */
+	VHCA_MDEV_LOADED,	/* DSR read, capabilities written */
+	VHCA_MDEV_ACTIVE,	/* commands accepted */
+	VHCA_MDEV_FATAL,	/* the guest broke the protocol; reset clears */
+};
+
+/**
+ * struct vhca_mdev_counters - what the instance's counters/ directory shows
+ * @commands:       commands executed
+ * @command_errors: commands that failed
+ * @revoked:        pinned sets revoked by the VMM unmapping their memory
+ * @fatal:          times the instance entered the fatal state
+ */
+struct vhca_mdev_counters {
+	u64 commands;
+	u64 command_errors;
+	u64 revoked;
+	u64 fatal;
+};
+
+#define VHCA_MDEV_GIDS	PVRDMA_CAP_GID_TBL_LEN
+
+/**
+ * struct vhca_mdev_gid - one entry of the port's GID table
+ * @gid:   the GID
+ * @type:  PVRDMA_GID_TYPE_*
+ * @valid: entry in use
+ */
+struct vhca_mdev_gid {
+	u8 gid[16];
+	u8 type;
+	bool valid;
+};
+
+/**
  * struct vhca_mdev - one mediated device instance
  * @vdev:          the vfio device (first member: vfio_alloc_device)
  * @fn:            the core function backing it; immutable while it exists
@@ -72,6 +147,23 @@ struct vhca_mdev_parent {
  * @msix_table:    MSI-X table as the guest wrote it
  * @msix_trigger:  eventfd per MSI-X vector, NULL when not wired
  * @req_trigger:   eventfd for device-removal requests, or NULL
+ * @opened:        a VMM has the device open
+ * @state:         &enum vhca_mdev_state
+ * @dsr_low:       DSRLOW register
+ * @dsr_high:      DSRHIGH register
+ * @err:           ERR register
+ * @icr:           causes raised while masked (read-to-clear ICR)
+ * @imr:           IMR register
+ * @mac:           MAC of the paired vmxnet3 (sysfs "mac")
+ * @cmd_slot:      guest address of the command slot
+ * @resp_slot:     guest address of the response slot
+ * @uar_pfn:       guest frame of BAR2 page 0 from the DSR
+ * @async_ring:    async event ring
+ * @cq_ring:       CQ notification ring
+ * @gids:          GID table of port 1
+ * @pinned:        every &struct vhca_mdev_pages of the instance
+ * @pinned_pages:  pages pinned now
+ * @counters:      statistics
  */
 struct vhca_mdev {
 	struct vfio_device vdev;
@@ -83,6 +175,24 @@ struct vhca_mdev {
 	u8 msix_table[PVRDMA_MSIX_VECTORS * PVRDMA_MSIX_ENTRY_SIZE];
 	struct eventfd_ctx *msix_trigger[PVRDMA_MSIX_VECTORS];
 	struct eventfd_ctx *req_trigger;
+
+	bool opened;
+	enum vhca_mdev_state state;
+	u32 dsr_low;
+	u32 dsr_high;
+	u32 err;
+	u32 icr;
+	u32 imr;
+	u8 mac[6];
+	u64 cmd_slot;
+	u64 resp_slot;
+	u64 uar_pfn;
+	struct vhca_mdev_dev_ring async_ring;
+	struct vhca_mdev_dev_ring cq_ring;
+	struct vhca_mdev_gid gids[VHCA_MDEV_GIDS];
+	struct list_head pinned;
+	u64 pinned_pages;
+	struct vhca_mdev_counters counters;
 };
 
 static inline struct vhca_mdev *vdev_to_vhca_mdev(struct vfio_device *vdev)
@@ -92,6 +202,10 @@ static inline struct vhca_mdev *vdev_to_vhca_mdev(struct vfio_device *vdev)
 
 /* vhca_mdev_main.c */
 extern struct mdev_driver vhca_mdev_driver;
+
+/* vhca_mdev_sysfs.c */
+extern const struct attribute_group *vhca_mdev_dev_groups[];
+void vhca_mdev_sysfs_init(void);
 
 /* vhca_mdev_types.c */
 struct vhca_mdev_parent *vhca_mdev_parent_create(struct vhca_hca *hca);
@@ -108,6 +222,44 @@ void vhca_mdev_state_reset(struct vhca_mdev *vm);
 long vhca_mdev_ioctl_region_info(struct vhca_mdev *vm, void __user *arg);
 ssize_t vhca_mdev_region_rw(struct vhca_mdev *vm, char __user *ubuf,
 			    size_t count, loff_t *ppos, bool is_write);
+
+/* vhca_mdev_dma.c */
+int vhca_mdev_dma_read(struct vhca_mdev *vm, u64 gpa, void *buf, size_t len);
+int vhca_mdev_dma_write(struct vhca_mdev *vm, u64 gpa, const void *buf,
+			size_t len);
+struct vhca_mdev_pages *vhca_mdev_pages_pin(struct vhca_mdev *vm, u64 *iovas,
+					    u32 npages,
+					    void (*revoke)(void *owner),
+					    void *owner);
+void vhca_mdev_pages_release(struct vhca_mdev *vm, struct vhca_mdev_pages *set);
+int vhca_mdev_pages_rw(struct vhca_mdev_pages *set, u64 offset, void *buf,
+		       size_t len, bool is_write);
+void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len);
+
+/* vhca_mdev_pdir.c */
+struct vhca_mdev_pages *vhca_mdev_pdir_pin(struct vhca_mdev *vm, u64 pdir,
+					   u32 npages,
+					   void (*revoke)(void *owner),
+					   void *owner);
+
+/* vhca_mdev_regs.c */
+void vhca_mdev_regs_read(struct vhca_mdev *vm, u64 pos, u32 *val);
+void vhca_mdev_regs_write(struct vhca_mdev *vm, u64 pos, u32 val);
+void vhca_mdev_device_reset(struct vhca_mdev *vm);
+void vhca_mdev_fatal(struct vhca_mdev *vm, const char *why);
+
+/* vhca_mdev_events.c */
+void vhca_mdev_raise(struct vhca_mdev *vm, unsigned int vector);
+void vhca_mdev_imr_write(struct vhca_mdev *vm, u32 imr);
+int vhca_mdev_dev_ring_init(struct vhca_mdev *vm,
+			    struct vhca_mdev_dev_ring *ring,
+			    const struct pvrdma_ring_pages *desc, u32 elem);
+void vhca_mdev_dev_ring_release(struct vhca_mdev *vm,
+				struct vhca_mdev_dev_ring *ring);
+void vhca_mdev_async_event(struct vhca_mdev *vm, u32 type, u32 info);
+
+/* vhca_mdev_cmd.c */
+void vhca_mdev_cmd_execute(struct vhca_mdev *vm);
 
 /* vhca_mdev_irq.c */
 long vhca_mdev_ioctl_irq_info(struct vhca_mdev *vm, void __user *arg);

@@ -33,6 +33,9 @@ static void vhca_mdev_desc_init(struct vhca_mdev *vm)
  * vhca_mdev_state_reset() - return the instance to its power-on state
  * @vm: the instance
  *
+ * Every object and pin of the instance is released; interrupt eventfds
+ * stay wired, as across a PCI function reset.
+ *
  * Context: caller holds &vhca_mdev.lock.
  */
 void vhca_mdev_state_reset(struct vhca_mdev *vm)
@@ -40,11 +43,19 @@ void vhca_mdev_state_reset(struct vhca_mdev *vm)
 	unsigned int i;
 
 	lockdep_assert_held(&vm->lock);
+	vhca_mdev_device_reset(vm);
 	vhca_pci_config_init(&vm->cfg, &vm->desc);
 	memset(vm->msix_table, 0, sizeof(vm->msix_table));
 	/* Vector control: every vector starts masked (PCI 3.0, 6.8.2.9). */
 	for (i = 0; i < PVRDMA_MSIX_VECTORS; i++)
 		vm->msix_table[i * PVRDMA_MSIX_ENTRY_SIZE + 12] = 1;
+}
+
+/* A locally administered MAC derived from the UUID, until sysfs sets one. */
+static void vhca_mdev_default_mac(struct vhca_mdev *vm, const guid_t *uuid)
+{
+	memcpy(vm->mac, uuid->b + 10, sizeof(vm->mac));
+	vm->mac[0] = (vm->mac[0] & 0xfc) | 0x02;
 }
 
 static int vhca_mdev_init_dev(struct vfio_device *vdev)
@@ -77,9 +88,14 @@ static int vhca_mdev_init_dev(struct vfio_device *vdev)
 		vhca_function_destroy(vm->fn);
 		return ret;
 	}
+	/* PVRDMA guests keep QP handles in 16 bits. */
+	vhca_obj_limit_lower(vm->fn, VHCA_OBJ_QP, PVRDMA_CAP_MAX_QP);
+	vhca_mdev_default_mac(vm, &mdev->uuid);
+	INIT_LIST_HEAD(&vm->pinned);
 	mutex_init(&vm->lock);
 	mutex_lock(&vm->lock);
 	vhca_mdev_state_reset(vm);
+	vm->opened = true;
 	mutex_unlock(&vm->lock);
 	return 0;
 }
@@ -99,6 +115,7 @@ static int vhca_mdev_open_device(struct vfio_device *vdev)
 
 	mutex_lock(&vm->lock);
 	vhca_mdev_state_reset(vm);
+	vm->opened = true;
 	mutex_unlock(&vm->lock);
 	return 0;
 }
@@ -109,8 +126,9 @@ static void vhca_mdev_close_device(struct vfio_device *vdev)
 	struct vhca_mdev *vm = vdev_to_vhca_mdev(vdev);
 
 	mutex_lock(&vm->lock);
-	vhca_mdev_irqs_release(vm);
 	vhca_mdev_state_reset(vm);
+	vhca_mdev_irqs_release(vm);
+	vm->opened = false;
 	mutex_unlock(&vm->lock);
 }
 
@@ -149,6 +167,7 @@ static long vhca_mdev_ioctl_reset(struct vhca_mdev *vm)
 {
 	mutex_lock(&vm->lock);
 	vhca_mdev_state_reset(vm);
+	vm->opened = true;
 	mutex_unlock(&vm->lock);
 	return 0;
 }
@@ -172,14 +191,6 @@ static long vhca_mdev_ioctl(struct vfio_device *vdev, unsigned int cmd,
 		return vhca_mdev_ioctl_reset(vm);
 	}
 	return -ENOTTY;
-}
-
-/*
- * Nothing of the guest is pinned yet, so an unmap has nothing to drop. The
- * op must exist all the same: vfio refuses to pin for a device without it.
- */
-static void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len)
-{
 }
 
 const struct vfio_device_ops vhca_mdev_vfio_ops = {

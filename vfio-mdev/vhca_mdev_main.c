@@ -51,6 +51,7 @@ struct mdev_driver vhca_mdev_driver = {
 		.name = "vhca_mdev",
 		.owner = THIS_MODULE,
 		.mod_name = KBUILD_MODNAME,
+		.dev_groups = vhca_mdev_dev_groups,
 	},
 	.probe = vhca_mdev_probe,
 	.remove = vhca_mdev_remove,
@@ -98,6 +99,7 @@ static int __init vhca_mdev_init(void)
 {
 	int ret;
 
+	vhca_mdev_sysfs_init();
 	ret = mdev_register_driver(&vhca_mdev_driver);
 	if (ret)
 		return ret;

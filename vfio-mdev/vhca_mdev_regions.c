@@ -75,11 +75,7 @@ static u32 *vhca_mdev_msix_word(struct vhca_mdev *vm, u64 pos)
 	return (u32 *)&vm->msix_table[pos - table];
 }
 
-/*
- * One aligned dword of a BAR. The register file and doorbells are
- * implemented by the device model's next layer; until then VERSION reads
- * back the ABI version, other registers read 0 and writes are dropped.
- */
+/* One aligned dword of a BAR. */
 static void vhca_mdev_bar_dword(struct vhca_mdev *vm, unsigned int bar,
 				u64 pos, u32 *val, bool is_write)
 {
@@ -95,13 +91,19 @@ static void vhca_mdev_bar_dword(struct vhca_mdev *vm, unsigned int bar,
 			*val = word ? *word : 0;	/* PBA: nothing pending */
 		return;
 	case PVRDMA_BAR_REGS:
-		if (!is_write)
-			*val = pos == PVRDMA_REG_VERSION ? PVRDMA_VERSION : 0;
+		if (is_write)
+			vhca_mdev_regs_write(vm, pos, *val);
+		else
+			vhca_mdev_regs_read(vm, pos, val);
 		return;
-	default:
+	case PVRDMA_BAR_UAR:
+		/* Doorbells are the data path's; reads return 0 (CVE-2018-20191). */
 		if (!is_write)
 			*val = 0;
+		return;
 	}
+	if (!is_write)
+		*val = 0;
 }
 
 /*

@@ -20,6 +20,8 @@ typedef int32_t s32;
 #include <linux/types.h>	/* __le16, __le32, __le64, __be64 */
 
 #define __packed __attribute__((packed))
+#define BIT(n) (1u << (n))
+#define EXPORT_SYMBOL_GPL(sym)
 #define le16_to_cpu(x) le16toh(x)
 #define le32_to_cpu(x) le32toh(x)
 #define le64_to_cpu(x) le64toh(x)

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest memory of an instance. Small control structures (DSR, command and
+ * response slots, page directories) are copied with vfio_dma_rw(); memory
+ * the device keeps using (rings, MR pages) is pinned with vfio_pin_pages()
+ * into a &struct vhca_mdev_pages, tracked so that the VMM unmapping any of
+ * it (.dma_unmap) revokes the owner and unpins before vfio frees the range.
+ */
+#include <linux/highmem.h>
+#include <linux/slab.h>
+
+#include "vhca_mdev.h"
+
+/**
+ * vhca_mdev_dma_read() - copy guest memory into a host buffer
+ * @vm:  the instance
+ * @gpa: guest bus address
+ * @buf: destination
+ * @len: bytes
+ *
+ * Return: 0, or -EFAULT if any byte is not mapped for the device.
+ */
+int vhca_mdev_dma_read(struct vhca_mdev *vm, u64 gpa, void *buf, size_t len)
+{
+	return vfio_dma_rw(&vm->vdev, gpa, buf, len, false) ? -EFAULT : 0;
+}
+
+/**
+ * vhca_mdev_dma_write() - copy a host buffer into guest memory
+ * @vm:  the instance
+ * @gpa: guest bus address
+ * @buf: source
+ * @len: bytes
+ *
+ * Return: 0, or -EFAULT if any byte is not mapped for the device.
+ */
+int vhca_mdev_dma_write(struct vhca_mdev *vm, u64 gpa, const void *buf,
+			size_t len)
+{
+	return vfio_dma_rw(&vm->vdev, gpa, (void *)buf, len, true) ? -EFAULT : 0;
+}
+
+static void vhca_mdev_unpin_runs(struct vhca_mdev *vm, const u64 *iovas,
+				 u32 npages)
+{
+	u32 i, run;
+
+	for (i = 0; i < npages; i += run) {
+		for (run = 1; i + run < npages &&
+		     iovas[i + run] == iovas[i] + (u64)run * PAGE_SIZE &&
+		     run < VFIO_PIN_PAGES_MAX_ENTRIES; run++)
+			;
+		vfio_unpin_pages(&vm->vdev, iovas[i], run);
+	}
+}
+
+/* Pin physically contiguous runs of guest pages in as few calls as possible. */
+static int vhca_mdev_pin_runs(struct vhca_mdev *vm, const u64 *iovas,
+			      u32 npages, struct page **pages)
+{
+	u32 i, run;
+	int ret;
+
+	for (i = 0; i < npages; i += run) {
+		for (run = 1; i + run < npages &&
+		     iovas[i + run] == iovas[i] + (u64)run * PAGE_SIZE &&
+		     run < VFIO_PIN_PAGES_MAX_ENTRIES; run++)
+			;
+		ret = vfio_pin_pages(&vm->vdev, iovas[i], run,
+				     IOMMU_READ | IOMMU_WRITE, pages + i);
+		if (ret != run) {
+			if (ret > 0)
+				vfio_unpin_pages(&vm->vdev, iovas[i], ret);
+			vhca_mdev_unpin_runs(vm, iovas, i);
+			return -EFAULT;
+		}
+	}
+	return 0;
+}
+
+/**
+ * vhca_mdev_pages_pin() - pin guest pages for an object
+ * @vm:     the instance
+ * @iovas:  page-aligned guest addresses, @npages of them; the array is
+ *          taken over (freed with the set)
+ * @npages: count, at least 1
+ * @revoke: called (with &vhca_mdev.lock held) if the VMM unmaps any of the
+ *          pages while the set exists; may be NULL
+ * @owner:  passed to @revoke
+ *
+ * Context: caller holds &vhca_mdev.lock.
+ * Return: the pinned set, ERR_PTR(-EDQUOT) when the instance's pinned-page
+ * quota would be exceeded, ERR_PTR(-EFAULT) if a page is not mapped, or
+ * ERR_PTR(-ENOMEM). On error @iovas is freed too.
+ */
+struct vhca_mdev_pages *vhca_mdev_pages_pin(struct vhca_mdev *vm, u64 *iovas,
+					    u32 npages,
+					    void (*revoke)(void *owner),
+					    void *owner)
+{
+	struct vhca_mdev_pages *set;
+	int ret = -ENOMEM;
+
+	lockdep_assert_held(&vm->lock);
+	if (vm->pinned_pages + npages > vm->fn->quota.pinned_pages) {
+		ret = -EDQUOT;
+		goto err_free_iovas;
+	}
+	set = kzalloc(sizeof(*set), GFP_KERNEL);
+	if (!set)
+		goto err_free_iovas;
+	set->pages = kvcalloc(npages, sizeof(*set->pages), GFP_KERNEL);
+	if (!set->pages)
+		goto err_free_set;
+	ret = vhca_mdev_pin_runs(vm, iovas, npages, set->pages);
+	if (ret)
+		goto err_free_pages;
+	set->iovas = iovas;
+	set->npages = npages;
+	set->revoke = revoke;
+	set->owner = owner;
+	list_add(&set->node, &vm->pinned);
+	vm->pinned_pages += npages;
+	return set;
+
+err_free_pages:
+	kvfree(set->pages);
+err_free_set:
+	kfree(set);
+err_free_iovas:
+	kvfree(iovas);
+	return ERR_PTR(ret);
+}
+
+static void vhca_mdev_pages_unpin(struct vhca_mdev *vm,
+				  struct vhca_mdev_pages *set)
+{
+	if (!set->npages)
+		return;
+	vhca_mdev_unpin_runs(vm, set->iovas, set->npages);
+	vm->pinned_pages -= set->npages;
+	list_del(&set->node);
+	set->npages = 0;
+}
+
+/**
+ * vhca_mdev_pages_release() - unpin (if still pinned) and free a set
+ * @vm:  the instance
+ * @set: from vhca_mdev_pages_pin(), or NULL
+ *
+ * Context: caller holds &vhca_mdev.lock.
+ */
+void vhca_mdev_pages_release(struct vhca_mdev *vm, struct vhca_mdev_pages *set)
+{
+	if (!set)
+		return;
+	lockdep_assert_held(&vm->lock);
+	vhca_mdev_pages_unpin(vm, set);
+	kvfree(set->iovas);
+	kvfree(set->pages);
+	kfree(set);
+}
+
+/**
+ * vhca_mdev_pages_rw() - copy to or from a pinned set
+ * @set:      the set (not revoked)
+ * @offset:   byte offset inside the set, pages in order
+ * @buf:      host buffer
+ * @len:      bytes; must stay inside the set
+ * @is_write: copy into the guest
+ *
+ * Context: any process context; the caller keeps @set alive.
+ * Return: 0, or -EFAULT if the set was revoked or the range leaves it.
+ */
+int vhca_mdev_pages_rw(struct vhca_mdev_pages *set, u64 offset, void *buf,
+		       size_t len, bool is_write)
+{
+	size_t chunk;
+	void *va;
+
+	if (!set->npages || offset > (u64)set->npages * PAGE_SIZE ||
+	    len > (u64)set->npages * PAGE_SIZE - offset)
+		return -EFAULT;
+	while (len) {
+		chunk = min_t(size_t, len, PAGE_SIZE - offset_in_page(offset));
+		va = kmap_local_page(set->pages[offset >> PAGE_SHIFT]);
+		if (is_write)
+			memcpy(va + offset_in_page(offset), buf, chunk);
+		else
+			memcpy(buf, va + offset_in_page(offset), chunk);
+		kunmap_local(va);
+		buf += chunk;
+		offset += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static bool vhca_mdev_pages_overlap(const struct vhca_mdev_pages *set,
+				    u64 iova, u64 len)
+{
+	u64 end;
+	u32 i;
+
+	if (check_add_overflow(iova, len, &end))
+		end = U64_MAX;
+	for (i = 0; i < set->npages; i++)
+		if (set->iovas[i] < end && set->iovas[i] + PAGE_SIZE > iova)
+			return true;
+	return false;
+}
+
+/**
+ * vhca_mdev_dma_unmap() - the VMM unmapped [@iova, @iova + @len)
+ * @vdev: the instance's vfio device
+ * @iova: start
+ * @len:  bytes
+ *
+ * Every pinned set touching the range is revoked (its owner is told and
+ * puts its object in an error state) and unpinned: vfio requires all pins
+ * in the range to be gone when this returns.
+ */
+void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len)
+{
+	struct vhca_mdev *vm = vdev_to_vhca_mdev(vdev);
+	struct vhca_mdev_pages *set, *next;
+
+	mutex_lock(&vm->lock);
+	list_for_each_entry_safe(set, next, &vm->pinned, node) {
+		if (!vhca_mdev_pages_overlap(set, iova, len))
+			continue;
+		vhca_mdev_pages_unpin(vm, set);
+		vm->counters.revoked++;
+		if (set->revoke)
+			set->revoke(set->owner);
+	}
+	mutex_unlock(&vm->lock);
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Per-instance sysfs attributes, under /sys/bus/mdev/devices/UUID/:
+ *   vhca/mac        MAC of the paired vmxnet3 (RoCE addressing); writable
+ *                   while no VMM has the instance open
+ *   vhca/state      reset, loaded, active or fatal
+ *   counters/NAME   commands, errors, pinned pages, live objects by kind
+ */
+#include <linux/etherdevice.h>
+
+#include "vhca_mdev.h"
+
+static struct vhca_mdev *dev_to_vm(struct device *dev)
+{
+	return dev_get_drvdata(dev);
+}
+
+static ssize_t mac_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	struct vhca_mdev *vm = dev_to_vm(dev);
+	ssize_t n;
+
+	mutex_lock(&vm->lock);
+	n = sysfs_emit(buf, "%pM\n", vm->mac);
+	mutex_unlock(&vm->lock);
+	return n;
+}
+
+static ssize_t mac_store(struct device *dev, struct device_attribute *attr,
+			 const char *buf, size_t count)
+{
+	struct vhca_mdev *vm = dev_to_vm(dev);
+	u8 mac[ETH_ALEN];
+	ssize_t ret = count;
+
+	if (!mac_pton(buf, mac) || !is_valid_ether_addr(mac)) {
+		dev_info_ratelimited(dev, "mac: '%.*s' is not a unicast MAC address\n",
+				     (int)min_t(size_t, count, 32), buf);
+		return -EINVAL;
+	}
+	mutex_lock(&vm->lock);
+	if (vm->opened) {
+		dev_info_ratelimited(dev, "mac: cannot change while a VMM has the device open\n");
+		ret = -EBUSY;
+	} else {
+		ether_addr_copy(vm->mac, mac);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(mac);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	static const char * const names[] = {
+		[VHCA_MDEV_RESET] = "reset",
+		[VHCA_MDEV_LOADED] = "loaded",
+		[VHCA_MDEV_ACTIVE] = "active",
+		[VHCA_MDEV_FATAL] = "fatal",
+	};
+	struct vhca_mdev *vm = dev_to_vm(dev);
+	ssize_t n;
+
+	mutex_lock(&vm->lock);
+	n = sysfs_emit(buf, "%s\n", names[vm->state]);
+	mutex_unlock(&vm->lock);
+	return n;
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *vhca_mdev_attrs[] = {
+	&dev_attr_mac.attr,
+	&dev_attr_state.attr,
+	NULL,
+};
+
+static const struct attribute_group vhca_mdev_group = {
+	.name = "vhca",
+	.attrs = vhca_mdev_attrs,
+};
+
+enum vhca_mdev_counter {
+	CNT_COMMANDS, CNT_COMMAND_ERRORS, CNT_REVOKED, CNT_FATAL,
+	CNT_PINNED_PAGES, CNT_OBJS,	/* + enum vhca_obj_kind */
+};
+
+struct vhca_mdev_counter_attr {
+	struct device_attribute attr;
+	unsigned int which;
+};
+
+static u64 vhca_mdev_counter(struct vhca_mdev *vm, unsigned int which)
+{
+	switch (which) {
+	case CNT_COMMANDS:
+		return vm->counters.commands;
+	case CNT_COMMAND_ERRORS:
+		return vm->counters.command_errors;
+	case CNT_REVOKED:
+		return vm->counters.revoked;
+	case CNT_FATAL:
+		return vm->counters.fatal;
+	case CNT_PINNED_PAGES:
+		return vm->pinned_pages;
+	}
+	return vhca_obj_count(vm->fn, which - CNT_OBJS);
+}
+
+static ssize_t counter_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	struct vhca_mdev_counter_attr *ca =
+		container_of(attr, struct vhca_mdev_counter_attr, attr);
+	struct vhca_mdev *vm = dev_to_vm(dev);
+	u64 val;
+
+	mutex_lock(&vm->lock);
+	val = vhca_mdev_counter(vm, ca->which);
+	mutex_unlock(&vm->lock);
+	return sysfs_emit(buf, "%llu\n", val);
+}
+
+static struct vhca_mdev_counter_attr counter_attrs[] = {
+	{ __ATTR(commands, 0444, counter_show, NULL), CNT_COMMANDS },
+	{ __ATTR(command_errors, 0444, counter_show, NULL), CNT_COMMAND_ERRORS },
+	{ __ATTR(revoked, 0444, counter_show, NULL), CNT_REVOKED },
+	{ __ATTR(fatal, 0444, counter_show, NULL), CNT_FATAL },
+	{ __ATTR(pinned_pages, 0444, counter_show, NULL), CNT_PINNED_PAGES },
+	{ __ATTR(uctxs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_UCTX },
+	{ __ATTR(pds, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_PD },
+	{ __ATTR(mrs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_MR },
+	{ __ATTR(cqs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_CQ },
+	{ __ATTR(qps, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_QP },
+	{ __ATTR(srqs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_SRQ },
+};
+
+static struct attribute *vhca_mdev_counter_list[ARRAY_SIZE(counter_attrs) + 1];
+
+static struct attribute_group vhca_mdev_counter_group = {
+	.name = "counters",
+	.attrs = vhca_mdev_counter_list,
+};
+
+const struct attribute_group *vhca_mdev_dev_groups[] = {
+	&vhca_mdev_group,
+	&vhca_mdev_counter_group,
+	NULL,
+};
+
+/**
+ * vhca_mdev_sysfs_init() - fill the counter attribute list
+ *
+ * Context: module init, before the driver is registered.
+ */
+void vhca_mdev_sysfs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(counter_attrs); i++)
+		vhca_mdev_counter_list[i] = &counter_attrs[i].attr.attr;
+}
