@@ -92,16 +92,13 @@ EXPORT_SYMBOL_GPL(vhca_qp_create);
 
 static int vhca_qp_attr_validate(const struct vhca_qp_attr *a, u32 mask)
 {
-	u32 remote = VHCA_ACCESS_REMOTE_WRITE | VHCA_ACCESS_REMOTE_READ |
-		     VHCA_ACCESS_REMOTE_ATOMIC;
-
 	if ((mask & VHCA_QP_PORT) && a->port != 1)
 		return -EINVAL;
 	if ((mask & VHCA_QP_PKEY_INDEX) && a->pkey_index != 0)
 		return -EINVAL;	/* a single P_Key, at index 0 */
 	if ((mask & VHCA_QP_PATH_MTU) && (a->path_mtu < 1 || a->path_mtu > 5))
 		return -EINVAL;
-	if ((mask & VHCA_QP_ACCESS_FLAGS) && (a->access & ~remote))
+	if ((mask & VHCA_QP_ACCESS_FLAGS) && (a->access & ~VHCA_ACCESS_ALL))
 		return -EINVAL;
 	if ((mask & VHCA_QP_MIN_RNR_TIMER) && a->min_rnr_timer > 31)
 		return -EINVAL;
