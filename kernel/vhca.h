@@ -14,6 +14,55 @@
 
 #include "vhca_obj.h"
 
+struct page;
+struct vhca_cq;
+struct vhca_qp;
+struct vhca_send_wr;
+struct vhca_recv_wr;
+struct vhca_wc;
+struct vhca_function;
+
+/**
+ * struct vhca_function_ops - what the core asks of a function's front end
+ * @sq_peek:      decode the next send queue entry of @qp without consuming
+ *                it; -ENOENT if the queue is empty, another errno if the
+ *                guest corrupted it
+ * @sq_consume:   consume the entry sq_peek() returned
+ * @rq_pop:       take the next receive entry of @qp (from its SRQ if it
+ *                has one); -ENOENT if none is posted, another errno if the
+ *                guest corrupted the queue
+ * @cq_push:      write a completion to @cq (and notify if armed); false if
+ *                the CQ overflowed
+ * @dma_page_get: pin the guest page at @gpa for a DMA MR access; NULL if
+ *                the guest has no memory there
+ * @dma_page_put: unpin it
+ * @event:        raise an async event about an object of the function
+ *
+ * All are called in process context inside the data-path SRCU read
+ * section, without any core lock held; they may sleep.
+ */
+struct vhca_function_ops {
+	int (*sq_peek)(struct vhca_qp *qp, struct vhca_send_wr *wr);
+	void (*sq_consume)(struct vhca_qp *qp);
+	int (*rq_pop)(struct vhca_qp *qp, struct vhca_recv_wr *wr);
+	bool (*cq_push)(struct vhca_cq *cq, const struct vhca_wc *wc);
+	struct page *(*dma_page_get)(struct vhca_function *fn, u64 gpa);
+	void (*dma_page_put)(struct vhca_function *fn, u64 gpa);
+	void (*event)(struct vhca_function *fn, u32 type, u32 handle);
+};
+
+#define VHCA_GIDS	16
+
+/**
+ * struct vhca_gid - one entry of a function's GID table
+ * @raw:   the GID
+ * @valid: in use
+ */
+struct vhca_gid {
+	u8 raw[16];
+	bool valid;
+};
+
 /**
  * DOC: Locking
  *
@@ -83,6 +132,11 @@ struct vhca_hca {
  * @objs:   handle table per object kind (see vhca_obj.c)
  * @obj_limit: handles of each kind are below this; immutable
  * @obj_count: live objects per kind
+ * @ops:    front-end callbacks; set before any object exists
+ * @priv:   the front end's instance
+ * @network: fabric partition: traffic never crosses networks
+ * @gids:   GID table (RoCE addresses), written by the control path,
+ *          read by the data path under the data-path SRCU
  */
 struct vhca_function {
 	struct vhca_hca *hca;
@@ -92,10 +146,15 @@ struct vhca_function {
 	struct xarray objs[VHCA_OBJ_KINDS];
 	u32 obj_limit[VHCA_OBJ_KINDS];
 	atomic_t obj_count[VHCA_OBJ_KINDS];
+	const struct vhca_function_ops *ops;
+	void *priv;
+	u32 network;
+	struct vhca_gid gids[VHCA_GIDS];
 };
 
 unsigned int vhca_hca_count(void);
 struct vhca_hca *vhca_hca_get(unsigned int index);
+struct vhca_hca *vhca_hca_peek(unsigned int index);
 void vhca_hca_put(struct vhca_hca *hca);
 unsigned int vhca_hca_slices_free(struct vhca_hca *hca);
 void vhca_limits_scale(const struct vhca_limits *total, unsigned int slices,
@@ -103,6 +162,9 @@ void vhca_limits_scale(const struct vhca_limits *total, unsigned int slices,
 
 struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 					   unsigned int slices);
+void vhca_function_quiesce(void);
+void vhca_gid_set(struct vhca_function *fn, unsigned int index,
+		  const u8 *gid);
 void vhca_function_destroy(struct vhca_function *fn);
 
 #endif /* _VHCA_H */

@@ -4,6 +4,7 @@
  * the capacity accounting; objects inside a function come with later parts.
  */
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/slab.h>
 
 #include "vhca_internal.h"
@@ -94,6 +95,34 @@ struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 EXPORT_SYMBOL_GPL(vhca_function_create);
 
 /**
+ * vhca_gid_set() - install or clear entry @index of a function's GID table
+ * @fn:    the function
+ * @index: 0..%VHCA_GIDS-1
+ * @gid:   16 bytes, or NULL to clear the entry
+ *
+ * Context: process; serialised with other control operations on @fn.
+ */
+void vhca_gid_set(struct vhca_function *fn, unsigned int index,
+		  const u8 *gid)
+{
+	struct vhca_gid *g;
+
+	if (index >= VHCA_GIDS)
+		return;
+	g = &fn->gids[array_index_nospec(index, VHCA_GIDS)];
+	WRITE_ONCE(g->valid, false);
+	if (!gid) {
+		/* Sends that still see the old GID finish before we return. */
+		vhca_function_quiesce();
+		return;
+	}
+	memcpy(g->raw, gid, sizeof(g->raw));
+	smp_wmb();	/* the GID before the flag that publishes it */
+	WRITE_ONCE(g->valid, true);
+}
+EXPORT_SYMBOL_GPL(vhca_gid_set);
+
+/**
  * vhca_function_destroy() - destroy every object, return the slices
  * @fn: a function from vhca_function_create()
  *
@@ -112,6 +141,8 @@ void vhca_function_destroy(struct vhca_function *fn)
 	list_del(&fn->node);
 	hca->slices_used -= fn->slices;
 	mutex_unlock(&hca->lock);
+	/* The fabric may have found it just before: wait for those turns. */
+	vhca_function_quiesce();
 
 	kfree(fn);
 	put_device(&hca->dev);

@@ -135,6 +135,19 @@ struct vhca_hca *vhca_hca_get(unsigned int index)
 EXPORT_SYMBOL_GPL(vhca_hca_get);
 
 /**
+ * vhca_hca_peek() - HCA @index without a reference
+ * @index: 0..vhca_hca_count()-1
+ *
+ * HCAs live as long as the module, so core code may use them freely.
+ *
+ * Return: the HCA, or NULL if @index is out of range.
+ */
+struct vhca_hca *vhca_hca_peek(unsigned int index)
+{
+	return index < vhca_nr_hcas ? vhca_hcas[index] : NULL;
+}
+
+/**
  * vhca_hca_put() - drop a reference taken by vhca_hca_get()
  * @hca: the HCA
  */

@@ -7,7 +7,12 @@
 
 extern const struct attribute_group *vhca_hca_groups[];
 
+#include "vhca_verbs.h"
+
 void vhca_obj_tables_init(struct vhca_function *fn);
+void vhca_qp_work_init(struct vhca_qp *qp);
+int vhca_engine_init(void);
+void vhca_engine_exit(void);
 
 int vhca_hcas_create(unsigned int count, const struct vhca_limits *capacity);
 void vhca_hcas_destroy(void);

@@ -79,12 +79,19 @@ static int __init vhca_init(void)
 	ret = vhca_capacity_validate(&capacity);
 	if (ret)
 		return ret;
-	return vhca_hcas_create(hcas, &capacity);
+	ret = vhca_engine_init();
+	if (ret)
+		return ret;
+	ret = vhca_hcas_create(hcas, &capacity);
+	if (ret)
+		vhca_engine_exit();
+	return ret;
 }
 
 static void __exit vhca_exit(void)
 {
 	vhca_hcas_destroy();
+	vhca_engine_exit();
 }
 
 module_init(vhca_init);

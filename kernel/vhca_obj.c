@@ -205,7 +205,8 @@ EXPORT_SYMBOL_GPL(vhca_obj_put);
 static void vhca_obj_unpublish(struct vhca_function *fn, struct vhca_obj *obj)
 {
 	xa_erase_irq(&fn->objs[obj->kind], obj->handle);
-	vhca_obj_put(obj);	/* the table's reference */
+	if (obj->stop)
+		obj->stop(obj);
 }
 
 /**
@@ -230,6 +231,9 @@ int vhca_obj_destroy(struct vhca_function *fn, enum vhca_obj_kind kind,
 		return -EBUSY;
 	}
 	vhca_obj_unpublish(fn, obj);
+	/* No data-path turn may still be touching it when we return. */
+	vhca_function_quiesce();
+	vhca_obj_put(obj);	/* the table's reference */
 	vhca_obj_put(obj);
 	return 0;
 }
@@ -250,13 +254,21 @@ void vhca_function_clear(struct vhca_function *fn)
 		VHCA_OBJ_QP, VHCA_OBJ_SRQ, VHCA_OBJ_MR, VHCA_OBJ_CQ,
 		VHCA_OBJ_PD, VHCA_OBJ_UCTX,
 	};
-	struct vhca_obj *obj;
+	struct vhca_obj *obj, *next;
 	unsigned long index;
 	unsigned int i;
+	LIST_HEAD(gone);
 
-	for (i = 0; i < ARRAY_SIZE(order); i++)
-		xa_for_each(&fn->objs[order[i]], index, obj)
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		xa_for_each(&fn->objs[order[i]], index, obj) {
 			vhca_obj_unpublish(fn, obj);
+			list_add_tail(&obj->gone, &gone);
+		}
+	}
+	/* No data-path turn may still be touching them when we return. */
+	vhca_function_quiesce();
+	list_for_each_entry_safe(obj, next, &gone, gone)
+		vhca_obj_put(obj);	/* the tables' references */
 }
 EXPORT_SYMBOL_GPL(vhca_function_clear);
 

@@ -8,6 +8,7 @@
 #define _VHCA_OBJ_H
 
 #include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct vhca_function;
@@ -31,7 +32,10 @@ enum vhca_obj_kind {
  * @users:   live objects that depend on this one (an MR on its PD, a QP on
  *           its CQs); destroying an object with users fails with -EBUSY
  * @depends: objects this one holds a @users count on, dropped at release
+ * @stop:    optional: make the data path leave the object alone; called
+ *           when it is unpublished, before its table reference goes
  * @release: frees the containing structure; set by the front end
+ * @gone:    list entry while vhca_function_clear() tears objects down
  */
 struct vhca_obj {
 	struct vhca_function *fn;
@@ -40,7 +44,9 @@ struct vhca_obj {
 	struct kref ref;
 	atomic_t users;
 	struct vhca_obj *depends[3];
+	void (*stop)(struct vhca_obj *obj);
 	void (*release)(struct vhca_obj *obj);
+	struct list_head gone;
 };
 
 int vhca_obj_insert_range(struct vhca_function *fn, struct vhca_obj *obj,

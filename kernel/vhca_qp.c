@@ -13,6 +13,11 @@
 /* The GSI QP of a function is QP 1, as the verbs stacks expect. */
 #define VHCA_GSI_QPN	1
 
+static void vhca_qp_obj_stop(struct vhca_obj *obj)
+{
+	vhca_qp_stop(container_of(obj, struct vhca_qp, obj));
+}
+
 static int vhca_qp_take(struct vhca_function *fn, struct vhca_qp *qp,
 			enum vhca_obj_kind kind, u32 handle,
 			struct vhca_obj **out)
@@ -72,6 +77,8 @@ int vhca_qp_create(struct vhca_function *fn, struct vhca_qp *qp,
 	qp->sq_sig_all = init->sq_sig_all;
 	qp->attr.state = VHCA_QPS_RESET;
 	qp->attr.port = 1;
+	vhca_qp_work_init(qp);
+	qp->obj.stop = vhca_qp_obj_stop;
 	if (init->type == VHCA_QPT_GSI)
 		min = VHCA_GSI_QPN;
 	if (init->type == VHCA_QPT_GSI)
@@ -180,6 +187,9 @@ int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 	if (vhca_qp_attr_validate(attr, mask))
 		return -EINVAL;
 	vhca_qp_attr_apply(&qp->attr, attr, mask);
+	qp->rnr_tries = 0;
+	if (next == VHCA_QPS_RTS || next == VHCA_QPS_ERR)
+		vhca_qp_kick(qp);	/* entries may be waiting */
 	return 0;
 }
 EXPORT_SYMBOL_GPL(vhca_qp_modify);

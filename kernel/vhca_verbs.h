@@ -7,8 +7,11 @@
 #ifndef _VHCA_VERBS_H
 #define _VHCA_VERBS_H
 
+#include <linux/workqueue.h>
+
 #include "vhca_obj.h"
 #include "vhca_qp_fsm.h"
+#include "vhca_wr.h"
 
 /* Memory access rights (the verbs values). */
 #define VHCA_ACCESS_LOCAL_WRITE		BIT(0)
@@ -55,6 +58,10 @@ enum vhca_mr_type {
  * @max_pages: page list capacity (FRMR)
  * @key:       lkey == rkey: handle << 8 | a random byte, so stale keys of
  *             a reused handle do not match
+ * @pages:     guest pages backing [iova & PAGE_MASK, ...) (USER), owned by
+ *             the front end
+ * @npages:    their count
+ * @invalid:   the memory is gone (unmapped by the VMM): no access matches
  */
 struct vhca_mr {
 	struct vhca_obj obj;
@@ -65,6 +72,9 @@ struct vhca_mr {
 	u64 length;
 	u32 max_pages;
 	u32 key;
+	struct page **pages;
+	u32 npages;
+	bool invalid;
 };
 
 /**
@@ -107,24 +117,6 @@ struct vhca_qp_caps {
 	u32 max_recv_wr;
 	u32 max_send_sge;
 	u32 max_recv_sge;
-};
-
-/**
- * struct vhca_av - address vector (RoCE: GID addressing)
- * @dgid:          destination GID
- * @flow_label:    IPv6 flow label
- * @sgid_index:    source GID table index
- * @hop_limit:     hop limit / TTL
- * @traffic_class: traffic class / DSCP
- * @dmac:          destination MAC resolved by the guest
- */
-struct vhca_av {
-	u8 dgid[16];
-	u32 flow_label;
-	u8 sgid_index;
-	u8 hop_limit;
-	u8 traffic_class;
-	u8 dmac[6];
 };
 
 /**
@@ -175,8 +167,13 @@ struct vhca_qp_attr {
  * @srq:        shared receive queue or NULL (dependency)
  * @caps:       queue sizes; immutable
  * @sq_sig_all: every send WR completes with a CQE; immutable
- * @attr:       current attributes, @attr.state included; changed only by
+ * @attr:       current attributes, @attr.state included; changed by
  *              vhca_qp_modify() (serialised with commands by the caller)
+ *              and, for the error state, by the data path
+ * @send_work:  executes the send queue on the HCA workqueue
+ * @rnr_tries:  receiver-not-ready retries of the head send entry
+ * @stopped:    set when the QP is destroyed or revoked: the data path
+ *              leaves it alone from then on
  */
 struct vhca_qp {
 	struct vhca_obj obj;
@@ -188,6 +185,9 @@ struct vhca_qp {
 	struct vhca_qp_caps caps;
 	bool sq_sig_all;
 	struct vhca_qp_attr attr;
+	struct delayed_work send_work;
+	u32 rnr_tries;
+	bool stopped;
 };
 
 /**
@@ -225,5 +225,7 @@ int vhca_qp_create(struct vhca_function *fn, struct vhca_qp *qp,
 		   void (*release)(struct vhca_obj *obj));
 int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 		   u32 mask);
+void vhca_qp_kick(struct vhca_qp *qp);
+void vhca_qp_stop(struct vhca_qp *qp);
 
 #endif /* _VHCA_VERBS_H */

@@ -26,12 +26,21 @@
  * Lock order, outermost first:
  *
  * 1. vfio core device locks (open/close/ioctl serialisation is vfio's).
- * 2. &vhca_mdev.lock - all emulated state of one instance: config space,
- *    MSI-X table, registers and interrupt eventfds.
- * 3. &vhca_hca.lock (core) - taken only through core calls, never while
- *    calling back into vfio.
+ * 2. &vhca_mdev.lock - the control path of one instance: config space,
+ *    MSI-X table, registers, device state, commands. Never taken by the
+ *    data path (engine turns call the front end without it).
+ * 3. &vhca_mdev.pin_lock - the list of pinned sets and the pinned-page
+ *    count; vfio's iommu lock nests inside it (pin and unpin).
+ * 4. per-queue locks (&vhca_mdev_cq.lock, &vhca_mdev_qp.rq_lock,
+ *    &vhca_mdev_srq.lock) - ring positions; spinlocks.
+ * 5. &vhca_mdev.event_lock - the async event and CQ notification rings.
+ * 6. &vhca_mdev.irq_lock - eventfds, IMR and ICR.
+ * 7. &vhca_hca.lock (core) - taken only through core calls.
  *
- * &vhca_mdev.lock is never held across a call into the mdev or vfio core.
+ * Paths that wait for the data path (vhca_function_quiesce(), stopping a
+ * QP) may hold 1-3 but nothing below, since engine turns take 4-6.
+ * .dma_unmap is called by vfio with its device list lock held and the
+ * iommu lock released, and takes 2 then 3.
  */
 
 /* Slice types offered by every HCA: 1/1, 1/2, 1/4 and 1/8 of it. */
@@ -75,8 +84,10 @@ struct vhca_mdev_parent {
  * @npages:  count; 0 once unpinned (revoked by the VMM's unmap)
  * @revoke:  tells the owner its pages are gone
  * @owner:   argument of @revoke
+ * @revoking: entry in vhca_mdev_dma_unmap()'s local list
  *
- * All fields are protected by &vhca_mdev.lock.
+ * @node and @npages are protected by &vhca_mdev.pin_lock; the rest is
+ * immutable while the set is pinned.
  */
 struct vhca_mdev_pages {
 	struct list_head node;
@@ -85,6 +96,7 @@ struct vhca_mdev_pages {
 	u32 npages;
 	void (*revoke)(void *owner);
 	void *owner;
+	struct list_head revoking;
 };
 
 /**
@@ -142,7 +154,10 @@ struct vhca_mdev_gid {
  * @vdev:          the vfio device (first member: vfio_alloc_device)
  * @fn:            the core function backing it; immutable while it exists
  * @desc:          PCI personality; immutable
- * @lock:          protects every field below
+ * @lock:          protects the control-path fields below
+ * @pin_lock:      protects @pinned and @pinned_pages
+ * @event_lock:    protects @async_ring and @cq_ring
+ * @irq_lock:      protects @msix_trigger, @req_trigger, @imr and @icr
  * @cfg:           emulated configuration space
  * @msix_table:    MSI-X table as the guest wrote it
  * @msix_trigger:  eventfd per MSI-X vector, NULL when not wired
@@ -170,7 +185,10 @@ struct vhca_mdev {
 	struct vhca_function *fn;
 	struct vhca_pci_desc desc;
 
-	struct mutex lock; /* protects the fields below */
+	struct mutex lock; /* control path, see DOC: Locking */
+	struct mutex pin_lock; /* @pinned, @pinned_pages */
+	spinlock_t event_lock; /* @async_ring, @cq_ring */
+	spinlock_t irq_lock; /* eventfds, @imr, @icr */
 	struct vhca_pci_config cfg;
 	u8 msix_table[PVRDMA_MSIX_VECTORS * PVRDMA_MSIX_ENTRY_SIZE];
 	struct eventfd_ctx *msix_trigger[PVRDMA_MSIX_VECTORS];
@@ -235,6 +253,12 @@ void vhca_mdev_pages_release(struct vhca_mdev *vm, struct vhca_mdev_pages *set);
 int vhca_mdev_pages_rw(struct vhca_mdev_pages *set, u64 offset, void *buf,
 		       size_t len, bool is_write);
 void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len);
+u64 vhca_mdev_pinned_pages(struct vhca_mdev *vm);
+
+/* vhca_mdev_queues.c */
+extern const struct vhca_function_ops vhca_mdev_function_ops;
+void vhca_mdev_doorbell(struct vhca_mdev *vm, u64 pos, u32 val);
+void vhca_mdev_cq_notify(struct vhca_mdev *vm, u32 cq_handle);
 
 /* vhca_mdev_pdir.c */
 struct vhca_mdev_pages *vhca_mdev_pdir_pin(struct vhca_mdev *vm, u64 pdir,

@@ -96,6 +96,29 @@ static int cmd_create_uc(struct vhca_mdev *vm, const void *req, void *resp)
 	return 0;
 }
 
+/**
+ * vhca_mdev_uar_page_of() - the doorbell page of a user context
+ * @vm:   the instance
+ * @uctx: context handle, 0 for the guest kernel (page 0)
+ * @page: the BAR2 page index
+ *
+ * Return: 0 or -ENOENT.
+ */
+int vhca_mdev_uar_page_of(struct vhca_mdev *vm, u32 uctx, u32 *page)
+{
+	struct vhca_obj *obj;
+
+	*page = 0;
+	if (!uctx)
+		return 0;
+	obj = vhca_obj_lookup(vm->fn, VHCA_OBJ_UCTX, uctx);
+	if (!obj)
+		return -ENOENT;
+	*page = container_of(obj, struct vhca_mdev_uctx, uctx.obj)->uar_index;
+	vhca_obj_put(obj);
+	return 0;
+}
+
 static void vhca_mdev_pd_release(struct vhca_obj *obj)
 {
 	kfree(container_of(obj, struct vhca_pd, obj));
@@ -174,6 +197,7 @@ static int cmd_create_bind(struct vhca_mdev *vm, const void *req, void *resp)
 	memcpy(gid->gid, r->new_gid, sizeof(gid->gid));
 	gid->type = r->gid_type;
 	gid->valid = true;
+	vhca_gid_set(vm->fn, index, gid->gid);
 	return 0;
 }
 
@@ -189,6 +213,7 @@ static int cmd_destroy_bind(struct vhca_mdev *vm, const void *req, void *resp)
 	if (!gid->valid || memcmp(gid->gid, r->dest_gid, sizeof(gid->gid)))
 		return -ENOENT;
 	memset(gid, 0, sizeof(*gid));
+	vhca_gid_set(vm->fn, index, NULL);
 	return 0;
 }
 

@@ -46,6 +46,7 @@ static void vhca_mdev_mr_revoke(void *owner)
 	struct vhca_mdev_mr *m = owner;
 
 	m->mem.revoked = true;
+	WRITE_ONCE(m->mr.invalid, true);
 }
 
 static void vhca_mdev_mr_release(struct vhca_obj *obj)
@@ -63,6 +64,7 @@ static int vhca_mdev_mr_setup(struct vhca_mdev *vm, struct vhca_mdev_mr *m,
 	u32 nchunks = le32_to_cpu(r->nchunks);
 	u64 start = le64_to_cpu(r->start);
 	u64 length = le64_to_cpu(r->length);
+	int ret;
 
 	m->mem.vm = vm;
 	m->mr.access = le32_to_cpu(r->access_flags);
@@ -83,8 +85,13 @@ static int vhca_mdev_mr_setup(struct vhca_mdev *vm, struct vhca_mdev_mr *m,
 		m->mr.type = VHCA_MR_USER;
 		m->mr.iova = start;
 		m->mr.length = length;
-		return vhca_mdev_mem_pin(vm, &m->mem, le64_to_cpu(r->pdir_dma),
-					 nchunks, vhca_mdev_mr_revoke, m);
+		ret = vhca_mdev_mem_pin(vm, &m->mem, le64_to_cpu(r->pdir_dma),
+					nchunks, vhca_mdev_mr_revoke, m);
+		if (ret)
+			return ret;
+		m->mr.pages = m->mem.pages->pages;
+		m->mr.npages = nchunks;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -178,8 +185,12 @@ int vhca_mdev_cmd_create_cq(struct vhca_mdev *vm, const void *req, void *resp)
 		return -ENOMEM;
 	c->cq.cqe = cqe;
 	c->cq.uctx = le32_to_cpu(r->ctx_handle);
-	ret = vhca_mdev_mem_pin(vm, &c->mem, le64_to_cpu(r->pdir_dma), nchunks,
-				vhca_mdev_cq_revoke, c);
+	spin_lock_init(&c->lock);
+	pvrdma_ring_geom_init(&c->geom, cqe);
+	ret = vhca_mdev_uar_page_of(vm, c->cq.uctx, &c->uar_page);
+	if (!ret)
+		ret = vhca_mdev_mem_pin(vm, &c->mem, le64_to_cpu(r->pdir_dma),
+					nchunks, vhca_mdev_cq_revoke, c);
 	if (!ret)
 		ret = vhca_mdev_depend_uctx(vm, &c->cq.obj, c->cq.uctx);
 	if (!ret)
@@ -202,7 +213,8 @@ static void vhca_mdev_qp_revoke(void *owner)
 	struct vhca_mdev_qp *q = owner;
 
 	q->mem.revoked = true;
-	q->qp.attr.state = VHCA_QPS_ERR;
+	vhca_qp_stop(&q->qp);
+	WRITE_ONCE(q->qp.attr.state, VHCA_QPS_ERR);
 	vhca_mdev_async_event(q->mem.vm, PVRDMA_EVENT_QP_FATAL,
 			      q->qp.obj.handle);
 }
@@ -254,6 +266,24 @@ static void vhca_mdev_qp_decode(const struct pvrdma_req_create_qp *r,
 	init->sq_sig_all = r->sq_sig_all;
 }
 
+/* Where the send and receive rings are in the QP's pages (spec 9, 12.1). */
+static void vhca_mdev_qp_rings_init(struct vhca_mdev_qp *q,
+				    const struct pvrdma_qp_layout *l)
+{
+	q->send_chunks = l->send_chunks;
+	spin_lock_init(&q->rq_lock);
+	pvrdma_ring_geom_init(&q->sq.geom, l->max_send_wr);
+	q->sq.state = PVRDMA_RING_STATE_TX;
+	q->sq.base = PAGE_SIZE;
+	q->sq.stride = pvrdma_wqe_size(PVRDMA_SQ_WQE_HDR, l->max_send_sge);
+	if (l->is_srq)
+		return;
+	pvrdma_ring_geom_init(&q->rq.geom, l->max_recv_wr);
+	q->rq.state = PVRDMA_RING_STATE_RX;
+	q->rq.base = (u64)(l->send_chunks + 1) * PAGE_SIZE;
+	q->rq.stride = pvrdma_wqe_size(PVRDMA_RQ_WQE_HDR, l->max_recv_sge);
+}
+
 /**
  * vhca_mdev_cmd_create_qp() - CREATE_QP (version 20 response with handle)
  * @vm:   the instance
@@ -281,7 +311,7 @@ int vhca_mdev_cmd_create_qp(struct vhca_mdev *vm, const void *req, void *resp)
 	q = kzalloc(sizeof(*q), GFP_KERNEL);
 	if (!q)
 		return -ENOMEM;
-	q->send_chunks = l.send_chunks;
+	vhca_mdev_qp_rings_init(q, &l);
 	ret = vhca_mdev_mem_pin(vm, &q->mem, le64_to_cpu(r->pdir_dma),
 				l.total_chunks, vhca_mdev_qp_revoke, q);
 	if (!ret)
@@ -291,6 +321,8 @@ int vhca_mdev_cmd_create_qp(struct vhca_mdev *vm, const void *req, void *resp)
 		kfree(q);
 		return ret;
 	}
+	q->kernel = !q->qp.pd->uctx;
+	vhca_mdev_uar_page_of(vm, q->qp.pd->uctx, &q->uar_page);
 	out[0] = cpu_to_le32(q->qp.obj.handle);	/* qpn */
 	out[1] = cpu_to_le32(q->qp.obj.handle);	/* qp_handle */
 	out[2] = cpu_to_le32(l.max_send_wr);
@@ -479,6 +511,11 @@ int vhca_mdev_cmd_create_srq(struct vhca_mdev *vm, const void *req, void *resp)
 	s->srq.max_wr = max_wr;
 	s->srq.max_sge = max_sge;
 	s->srq.limit = limit;
+	spin_lock_init(&s->lock);
+	pvrdma_ring_geom_init(&s->wq.geom, max_wr);
+	s->wq.state = PVRDMA_RING_STATE_RX;
+	s->wq.base = PAGE_SIZE;
+	s->wq.stride = pvrdma_wqe_size(PVRDMA_RQ_WQE_HDR, max_sge);
 	ret = vhca_mdev_mem_pin(vm, &s->mem, le64_to_cpu(r->pdir_dma), nchunks,
 				vhca_mdev_srq_revoke, s);
 	if (!ret)

@@ -93,6 +93,11 @@ static int vhca_mdev_init_dev(struct vfio_device *vdev)
 	vhca_mdev_default_mac(vm, &mdev->uuid);
 	INIT_LIST_HEAD(&vm->pinned);
 	mutex_init(&vm->lock);
+	mutex_init(&vm->pin_lock);
+	spin_lock_init(&vm->event_lock);
+	spin_lock_init(&vm->irq_lock);
+	vm->fn->ops = &vhca_mdev_function_ops;
+	vm->fn->priv = vm;
 	mutex_lock(&vm->lock);
 	vhca_mdev_state_reset(vm);
 	vm->opened = true;
@@ -105,6 +110,7 @@ static void vhca_mdev_release_dev(struct vfio_device *vdev)
 	struct vhca_mdev *vm = vdev_to_vhca_mdev(vdev);
 
 	vhca_function_destroy(vm->fn);
+	mutex_destroy(&vm->pin_lock);
 	mutex_destroy(&vm->lock);
 	vhca_compat_vfio_free_device(vdev);
 }

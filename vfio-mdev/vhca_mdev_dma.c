@@ -88,7 +88,7 @@ static int vhca_mdev_pin_runs(struct vhca_mdev *vm, const u64 *iovas,
  *          pages while the set exists; may be NULL
  * @owner:  passed to @revoke
  *
- * Context: caller holds &vhca_mdev.lock.
+ * Context: process; takes &vhca_mdev.pin_lock.
  * Return: the pinned set, ERR_PTR(-EDQUOT) when the instance's pinned-page
  * quota would be exceeded, ERR_PTR(-EFAULT) if a page is not mapped, or
  * ERR_PTR(-ENOMEM). On error @iovas is freed too.
@@ -101,26 +101,27 @@ struct vhca_mdev_pages *vhca_mdev_pages_pin(struct vhca_mdev *vm, u64 *iovas,
 	struct vhca_mdev_pages *set;
 	int ret = -ENOMEM;
 
-	lockdep_assert_held(&vm->lock);
-	if (vm->pinned_pages + npages > vm->fn->quota.pinned_pages) {
-		ret = -EDQUOT;
-		goto err_free_iovas;
-	}
 	set = kzalloc(sizeof(*set), GFP_KERNEL);
 	if (!set)
 		goto err_free_iovas;
 	set->pages = kvcalloc(npages, sizeof(*set->pages), GFP_KERNEL);
 	if (!set->pages)
 		goto err_free_set;
-	ret = vhca_mdev_pin_runs(vm, iovas, npages, set->pages);
-	if (ret)
+	mutex_lock(&vm->pin_lock);
+	ret = -EDQUOT;
+	if (vm->pinned_pages + npages <= vm->fn->quota.pinned_pages)
+		ret = vhca_mdev_pin_runs(vm, iovas, npages, set->pages);
+	if (ret) {
+		mutex_unlock(&vm->pin_lock);
 		goto err_free_pages;
+	}
 	set->iovas = iovas;
 	set->npages = npages;
 	set->revoke = revoke;
 	set->owner = owner;
 	list_add(&set->node, &vm->pinned);
 	vm->pinned_pages += npages;
+	mutex_unlock(&vm->pin_lock);
 	return set;
 
 err_free_pages:
@@ -135,6 +136,7 @@ err_free_iovas:
 static void vhca_mdev_pages_unpin(struct vhca_mdev *vm,
 				  struct vhca_mdev_pages *set)
 {
+	lockdep_assert_held(&vm->pin_lock);
 	if (!set->npages)
 		return;
 	vhca_mdev_unpin_runs(vm, set->iovas, set->npages);
@@ -148,14 +150,15 @@ static void vhca_mdev_pages_unpin(struct vhca_mdev *vm,
  * @vm:  the instance
  * @set: from vhca_mdev_pages_pin(), or NULL
  *
- * Context: caller holds &vhca_mdev.lock.
+ * Context: process; takes &vhca_mdev.pin_lock.
  */
 void vhca_mdev_pages_release(struct vhca_mdev *vm, struct vhca_mdev_pages *set)
 {
 	if (!set)
 		return;
-	lockdep_assert_held(&vm->lock);
+	mutex_lock(&vm->pin_lock);
 	vhca_mdev_pages_unpin(vm, set);
+	mutex_unlock(&vm->pin_lock);
 	kvfree(set->iovas);
 	kvfree(set->pages);
 	kfree(set);
@@ -217,22 +220,48 @@ static bool vhca_mdev_pages_overlap(const struct vhca_mdev_pages *set,
  * @len:  bytes
  *
  * Every pinned set touching the range is revoked (its owner is told and
- * puts its object in an error state) and unpinned: vfio requires all pins
- * in the range to be gone when this returns.
+ * puts its object in an error state), the data path is waited for (it
+ * may hold transient pins of DMA-MR pages or be copying into a revoked
+ * set), and the sets are unpinned: vfio requires every pin in the range to
+ * be gone when this returns.
  */
 void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len)
 {
 	struct vhca_mdev *vm = vdev_to_vhca_mdev(vdev);
-	struct vhca_mdev_pages *set, *next;
+	struct vhca_mdev_pages *set;
+	LIST_HEAD(hit);
 
 	mutex_lock(&vm->lock);
-	list_for_each_entry_safe(set, next, &vm->pinned, node) {
-		if (!vhca_mdev_pages_overlap(set, iova, len))
-			continue;
-		vhca_mdev_pages_unpin(vm, set);
+	mutex_lock(&vm->pin_lock);
+	list_for_each_entry(set, &vm->pinned, node)
+		if (vhca_mdev_pages_overlap(set, iova, len))
+			list_add_tail(&set->revoking, &hit);
+	mutex_unlock(&vm->pin_lock);
+	list_for_each_entry(set, &hit, revoking) {
 		vm->counters.revoked++;
 		if (set->revoke)
 			set->revoke(set->owner);
 	}
+	vhca_function_quiesce();
+	mutex_lock(&vm->pin_lock);
+	list_for_each_entry(set, &hit, revoking)
+		vhca_mdev_pages_unpin(vm, set);
+	mutex_unlock(&vm->pin_lock);
 	mutex_unlock(&vm->lock);
+}
+
+/**
+ * vhca_mdev_pinned_pages() - pages the instance holds pinned now
+ * @vm: the instance
+ *
+ * Return: the count.
+ */
+u64 vhca_mdev_pinned_pages(struct vhca_mdev *vm)
+{
+	u64 n;
+
+	mutex_lock(&vm->pin_lock);
+	n = vm->pinned_pages;
+	mutex_unlock(&vm->pin_lock);
+	return n;
 }

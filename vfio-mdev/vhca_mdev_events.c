@@ -12,19 +12,20 @@
  * @vm:     the instance
  * @vector: PVRDMA_VECTOR_*
  *
- * Context: caller holds &vhca_mdev.lock.
+ * Context: any; takes &vhca_mdev.irq_lock.
  */
 void vhca_mdev_raise(struct vhca_mdev *vm, unsigned int vector)
 {
-	lockdep_assert_held(&vm->lock);
+	unsigned long flags;
+
 	if (vector >= PVRDMA_MSIX_VECTORS)
 		return;
-	if (vm->imr & BIT(vector)) {
+	spin_lock_irqsave(&vm->irq_lock, flags);
+	if (vm->imr & BIT(vector))
 		vm->icr |= BIT(vector);
-		return;
-	}
-	if (vm->msix_trigger[vector])
+	else if (vm->msix_trigger[vector])
 		vhca_compat_eventfd_signal(vm->msix_trigger[vector]);
+	spin_unlock_irqrestore(&vm->irq_lock, flags);
 }
 
 /**
@@ -32,17 +33,18 @@ void vhca_mdev_raise(struct vhca_mdev *vm, unsigned int vector)
  * @vm:  the instance
  * @imr: new mask
  *
- * Context: caller holds &vhca_mdev.lock.
+ * Context: any; takes &vhca_mdev.irq_lock.
  */
 void vhca_mdev_imr_write(struct vhca_mdev *vm, u32 imr)
 {
 	unsigned int v;
 	u32 pending;
 
-	lockdep_assert_held(&vm->lock);
+	spin_lock_irq(&vm->irq_lock);
 	vm->imr = imr;
 	pending = vm->icr & ~imr;
 	vm->icr &= imr;
+	spin_unlock_irq(&vm->irq_lock);
 	for (v = 0; v < PVRDMA_MSIX_VECTORS; v++)
 		if (pending & BIT(v))
 			vhca_mdev_raise(vm, v);
@@ -73,10 +75,12 @@ int vhca_mdev_dev_ring_init(struct vhca_mdev *vm,
 				   NULL, NULL);
 	if (IS_ERR(pages))
 		return PTR_ERR(pages);
+	spin_lock_irq(&vm->event_lock);
 	ring->pages = pages;
 	ring->elem = elem;
 	ring->tail = 0;
 	pvrdma_ring_geom_init(&ring->geom, (npages - 1) * PAGE_SIZE / elem);
+	spin_unlock_irq(&vm->event_lock);
 	return 0;
 }
 
@@ -84,12 +88,19 @@ int vhca_mdev_dev_ring_init(struct vhca_mdev *vm,
  * vhca_mdev_dev_ring_release() - unpin a device ring
  * @vm:   the instance
  * @ring: the ring (may be unset)
+ *
+ * Context: process; the caller has stopped the data path of the instance.
  */
 void vhca_mdev_dev_ring_release(struct vhca_mdev *vm,
 				struct vhca_mdev_dev_ring *ring)
 {
-	vhca_mdev_pages_release(vm, ring->pages);
+	struct vhca_mdev_pages *pages;
+
+	spin_lock_irq(&vm->event_lock);
+	pages = ring->pages;
 	ring->pages = NULL;
+	spin_unlock_irq(&vm->event_lock);
+	vhca_mdev_pages_release(vm, pages);
 }
 
 /*
@@ -130,15 +141,39 @@ static bool vhca_mdev_dev_ring_post(struct vhca_mdev_dev_ring *ring,
  * @type: event type (the verbs enum ib_event_type values)
  * @info: object handle, or the port number for port events
  *
- * Context: caller holds &vhca_mdev.lock.
+ * Context: any process context; takes &vhca_mdev.event_lock.
  */
 void vhca_mdev_async_event(struct vhca_mdev *vm, u32 type, u32 info)
 {
 	__le32 eqe[2] = { cpu_to_le32(type), cpu_to_le32(info) };
+	unsigned long flags;
+	bool posted;
 
-	lockdep_assert_held(&vm->lock);
-	if (vm->state != VHCA_MDEV_ACTIVE)
+	if (READ_ONCE(vm->state) != VHCA_MDEV_ACTIVE)
 		return;
-	if (vhca_mdev_dev_ring_post(&vm->async_ring, eqe))
+	spin_lock_irqsave(&vm->event_lock, flags);
+	posted = vhca_mdev_dev_ring_post(&vm->async_ring, eqe);
+	spin_unlock_irqrestore(&vm->event_lock, flags);
+	if (posted)
 		vhca_mdev_raise(vm, PVRDMA_VECTOR_ASYNC);
+}
+
+/**
+ * vhca_mdev_cq_notify() - post a CQ notification and raise vector 2
+ * @vm:        the instance
+ * @cq_handle: the CQ whose armed event fired
+ *
+ * Context: any process context; takes &vhca_mdev.event_lock.
+ */
+void vhca_mdev_cq_notify(struct vhca_mdev *vm, u32 cq_handle)
+{
+	__le32 cqne = cpu_to_le32(cq_handle);
+	unsigned long flags;
+	bool posted;
+
+	spin_lock_irqsave(&vm->event_lock, flags);
+	posted = vhca_mdev_dev_ring_post(&vm->cq_ring, &cqne);
+	spin_unlock_irqrestore(&vm->event_lock, flags);
+	if (posted)
+		vhca_mdev_raise(vm, PVRDMA_VECTOR_CQ);
 }

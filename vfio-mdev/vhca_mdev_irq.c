@@ -52,11 +52,18 @@ static struct eventfd_ctx **vhca_mdev_irq_slot(struct vhca_mdev *vm,
 	return &vm->msix_trigger[i];
 }
 
-static void vhca_mdev_irq_put(struct eventfd_ctx **slot)
+/* Swap the eventfd in @slot for @ctx; the old one is put outside the lock. */
+static void vhca_mdev_irq_swap(struct vhca_mdev *vm, struct eventfd_ctx **slot,
+			       struct eventfd_ctx *ctx)
 {
-	if (*slot)
-		eventfd_ctx_put(*slot);
-	*slot = NULL;
+	struct eventfd_ctx *old;
+
+	spin_lock_irq(&vm->irq_lock);
+	old = *slot;
+	*slot = ctx;
+	spin_unlock_irq(&vm->irq_lock);
+	if (old)
+		eventfd_ctx_put(old);
 }
 
 static int vhca_mdev_irq_set_eventfds(struct vhca_mdev *vm,
@@ -82,8 +89,7 @@ static int vhca_mdev_irq_set_eventfds(struct vhca_mdev *vm,
 	}
 	for (i = 0; i < hdr->count; i++) {
 		slot = vhca_mdev_irq_slot(vm, hdr->index, hdr->start + i);
-		vhca_mdev_irq_put(slot);
-		*slot = ctx[i];
+		vhca_mdev_irq_swap(vm, slot, ctx[i]);
 	}
 	return 0;
 }
@@ -93,7 +99,7 @@ static void vhca_mdev_irq_disable(struct vhca_mdev *vm, unsigned int index)
 	unsigned int i;
 
 	for (i = 0; i < vhca_mdev_irq_count(index); i++)
-		vhca_mdev_irq_put(vhca_mdev_irq_slot(vm, index, i));
+		vhca_mdev_irq_swap(vm, vhca_mdev_irq_slot(vm, index, i), NULL);
 }
 
 static int vhca_mdev_irq_apply(struct vhca_mdev *vm, struct vfio_irq_set *hdr,
@@ -114,9 +120,11 @@ static int vhca_mdev_irq_apply(struct vhca_mdev *vm, struct vfio_irq_set *hdr,
 	for (i = 0; i < hdr->count; i++) {
 		if ((hdr->flags & VFIO_IRQ_SET_DATA_BOOL) && !((u8 *)data)[i])
 			continue;
+		spin_lock_irq(&vm->irq_lock);
 		ctx = *vhca_mdev_irq_slot(vm, hdr->index, hdr->start + i);
 		if (ctx)
 			vhca_compat_eventfd_signal(ctx);
+		spin_unlock_irq(&vm->irq_lock);
 	}
 	return 0;
 }
@@ -162,11 +170,10 @@ long vhca_mdev_ioctl_set_irqs(struct vhca_mdev *vm, void __user *arg)
  * vhca_mdev_irqs_release() - drop every eventfd the VMM registered
  * @vm: the instance
  *
- * Context: caller holds &vhca_mdev.lock.
+ * Context: process.
  */
 void vhca_mdev_irqs_release(struct vhca_mdev *vm)
 {
-	lockdep_assert_held(&vm->lock);
 	vhca_mdev_irq_disable(vm, VFIO_PCI_MSIX_IRQ_INDEX);
 	vhca_mdev_irq_disable(vm, VFIO_PCI_REQ_IRQ_INDEX);
 }
@@ -184,16 +191,19 @@ void vhca_mdev_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct vhca_mdev *vm = vdev_to_vhca_mdev(vdev);
 
-	mutex_lock(&vm->lock);
+	bool signalled = false;
+
+	spin_lock_irq(&vm->irq_lock);
 	if (vm->req_trigger) {
-		if (!(count % 10))
-			dev_info_ratelimited(vdev->dev,
-					     "asking the user to release the device for removal (%u)\n",
-					     count);
 		vhca_compat_eventfd_signal(vm->req_trigger);
-	} else if (count == 0) {
+		signalled = true;
+	}
+	spin_unlock_irq(&vm->irq_lock);
+	if (signalled && !(count % 10))
+		dev_info_ratelimited(vdev->dev,
+				     "asking the user to release the device for removal (%u)\n",
+				     count);
+	else if (!signalled && count == 0)
 		dev_info(vdev->dev,
 			 "removal waits for the user to close the device; it registered no request eventfd\n");
-	}
-	mutex_unlock(&vm->lock);
 }

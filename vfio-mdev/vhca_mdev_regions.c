@@ -97,8 +97,10 @@ static void vhca_mdev_bar_dword(struct vhca_mdev *vm, unsigned int bar,
 			vhca_mdev_regs_read(vm, pos, val);
 		return;
 	case PVRDMA_BAR_UAR:
-		/* Doorbells are the data path's; reads return 0 (CVE-2018-20191). */
-		if (!is_write)
+		/* Reads must work too (CVE-2018-20191): they return 0. */
+		if (is_write)
+			vhca_mdev_doorbell(vm, pos, *val);
+		else
 			*val = 0;
 		return;
 	}

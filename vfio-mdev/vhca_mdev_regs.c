@@ -23,7 +23,7 @@ void vhca_mdev_fatal(struct vhca_mdev *vm, const char *why)
 	dev_info_ratelimited(vm->vdev.dev, "device fatal: %s\n", why);
 	if (vm->state == VHCA_MDEV_ACTIVE)
 		vhca_mdev_async_event(vm, PVRDMA_EVENT_DEVICE_FATAL, 1);
-	vm->state = VHCA_MDEV_FATAL;
+	WRITE_ONCE(vm->state, VHCA_MDEV_FATAL);
 	vm->err = PVRDMA_ERR_NOT_ACTIVE;
 	vm->counters.fatal++;
 }
@@ -36,17 +36,23 @@ void vhca_mdev_fatal(struct vhca_mdev *vm, const char *why)
  */
 void vhca_mdev_device_reset(struct vhca_mdev *vm)
 {
+	unsigned int i;
+
 	lockdep_assert_held(&vm->lock);
 	vhca_function_clear(vm->fn);
+	for (i = 0; i < VHCA_MDEV_GIDS; i++)
+		vhca_gid_set(vm->fn, i, NULL);
 	vhca_mdev_dev_ring_release(vm, &vm->async_ring);
 	vhca_mdev_dev_ring_release(vm, &vm->cq_ring);
 	memset(vm->gids, 0, sizeof(vm->gids));
 	vm->cmd_slot = 0;
 	vm->resp_slot = 0;
 	vm->uar_pfn = 0;
+	spin_lock_irq(&vm->irq_lock);
 	vm->icr = 0;
 	vm->imr = 0;
-	vm->state = VHCA_MDEV_RESET;
+	spin_unlock_irq(&vm->irq_lock);
+	WRITE_ONCE(vm->state, VHCA_MDEV_RESET);
 	vm->err = PVRDMA_ERR_NOT_ACTIVE;
 }
 
@@ -132,7 +138,7 @@ static void vhca_mdev_dsr_write(struct vhca_mdev *vm)
 		vm->err = -ret;
 		return;
 	}
-	vm->state = VHCA_MDEV_LOADED;
+	WRITE_ONCE(vm->state, VHCA_MDEV_LOADED);
 	vm->err = 0;
 }
 
@@ -141,7 +147,7 @@ static void vhca_mdev_ctl_write(struct vhca_mdev *vm, u32 val)
 	switch (val) {
 	case PVRDMA_CTL_ACTIVATE:
 		if (vm->state == VHCA_MDEV_LOADED)
-			vm->state = VHCA_MDEV_ACTIVE;
+			WRITE_ONCE(vm->state, VHCA_MDEV_ACTIVE);
 		vm->err = vm->state == VHCA_MDEV_ACTIVE ? 0 : PVRDMA_ERR_NOT_ACTIVE;
 		return;
 	case PVRDMA_CTL_UNQUIESCE:
@@ -172,11 +178,13 @@ void vhca_mdev_regs_read(struct vhca_mdev *vm, u64 pos, u32 *val)
 		*val = vm->err;
 		return;
 	case PVRDMA_REG_ICR:
+		spin_lock_irq(&vm->irq_lock);
 		*val = vm->icr;
 		vm->icr = 0;
+		spin_unlock_irq(&vm->irq_lock);
 		return;
 	case PVRDMA_REG_IMR:
-		*val = vm->imr;
+		*val = READ_ONCE(vm->imr);
 		return;
 	case PVRDMA_REG_MACL:
 		*val = vm->mac[0] | vm->mac[1] << 8 | vm->mac[2] << 16 |

@@ -103,7 +103,7 @@ static u64 vhca_mdev_counter(struct vhca_mdev *vm, unsigned int which)
 	case CNT_FATAL:
 		return vm->counters.fatal;
 	case CNT_PINNED_PAGES:
-		return vm->pinned_pages;
+		return vhca_mdev_pinned_pages(vm);
 	}
 	return vhca_obj_count(vm->fn, which - CNT_OBJS);
 }

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The engine: executes send queues on an unbound workqueue. A doorbell only
+ * queues the QP's work; the work decodes entries through the front end,
+ * resolves the peer QP through the fabric, checks keys through the TPT and
+ * copies guest to guest, then completes through the front end. Each turn
+ * handles a bounded number of entries and requeues, so one busy QP cannot
+ * starve the others, and nothing runs when no doorbell rang.
+ *
+ * Lifetime: every turn runs inside the data-path SRCU read section; control
+ * paths that make objects or functions disappear stop them, unpublish them
+ * and then call vhca_function_quiesce(), after which no turn can touch them.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/srcu.h>
+
+#include "vhca_internal.h"
+#include "vhca_tpt.h"
+
+#define VHCA_SQ_BUDGET		32
+#define VHCA_RNR_DELAY		msecs_to_jiffies(1)
+#define VHCA_RNR_INFINITE	7
+
+DEFINE_STATIC_SRCU(vhca_dp_srcu);
+static struct workqueue_struct *vhca_wq;
+
+enum {
+	VHCA_EXEC_RNR = -1,	/* receiver not ready: retry later */
+};
+
+/**
+ * vhca_function_quiesce() - wait until no data-path turn is running
+ *
+ * Context: process; no lock a data-path callback takes may be held.
+ */
+void vhca_function_quiesce(void)
+{
+	synchronize_srcu(&vhca_dp_srcu);
+}
+EXPORT_SYMBOL_GPL(vhca_function_quiesce);
+
+/**
+ * vhca_qp_kick() - a send doorbell: schedule the QP's send queue
+ * @qp: the QP
+ *
+ * Context: any process context; never blocks on the data path.
+ */
+void vhca_qp_kick(struct vhca_qp *qp)
+{
+	if (READ_ONCE(qp->stopped) || !kref_get_unless_zero(&qp->obj.ref))
+		return;
+	if (!queue_delayed_work(vhca_wq, &qp->send_work, 0))
+		vhca_obj_put(&qp->obj);
+}
+EXPORT_SYMBOL_GPL(vhca_qp_kick);
+
+/**
+ * vhca_qp_stop() - the data path must leave @qp alone from now on
+ * @qp: a QP being destroyed or revoked
+ *
+ * Context: process. Waits for a running turn of the QP's own send queue;
+ * turns of other QPs that found it are waited for by
+ * vhca_function_quiesce().
+ */
+void vhca_qp_stop(struct vhca_qp *qp)
+{
+	WRITE_ONCE(qp->stopped, true);
+	if (cancel_delayed_work_sync(&qp->send_work))
+		vhca_obj_put(&qp->obj);
+}
+EXPORT_SYMBOL_GPL(vhca_qp_stop);
+
+static bool vhca_qp_can_receive(const struct vhca_qp *qp)
+{
+	u32 state = READ_ONCE(qp->attr.state);
+
+	return !READ_ONCE(qp->stopped) &&
+	       (state == VHCA_QPS_RTR || state == VHCA_QPS_RTS ||
+		state == VHCA_QPS_SQD);
+}
+
+static void vhca_qp_to_error(struct vhca_qp *qp)
+{
+	WRITE_ONCE(qp->attr.state, VHCA_QPS_ERR);
+}
+
+/* Find the function that owns @gid on @network. */
+static struct vhca_function *vhca_fabric_find(u32 network, const u8 *gid)
+{
+	struct vhca_function *fn;
+	struct vhca_hca *hca;
+	unsigned int h, i;
+
+	for (h = 0; h < vhca_hca_count(); h++) {
+		hca = vhca_hca_peek(h);
+		mutex_lock(&hca->lock);
+		list_for_each_entry(fn, &hca->functions, node) {
+			if (READ_ONCE(fn->network) != network)
+				continue;
+			for (i = 0; i < VHCA_GIDS; i++) {
+				if (READ_ONCE(fn->gids[i].valid) &&
+				    !memcmp(fn->gids[i].raw, gid, 16)) {
+					mutex_unlock(&hca->lock);
+					return fn;
+				}
+			}
+		}
+		mutex_unlock(&hca->lock);
+	}
+	return NULL;
+}
+
+/* The QP a send of @qp goes to, referenced, or NULL. */
+static struct vhca_qp *vhca_peer_qp(struct vhca_qp *qp,
+				    const struct vhca_send_wr *wr)
+{
+	bool ud = qp->type != VHCA_QPT_RC;
+	const struct vhca_av *av = ud ? &wr->av : &qp->attr.av;
+	u32 qpn = ud ? wr->remote_qpn : qp->attr.dest_qpn;
+	struct vhca_function *fn = qp->obj.fn, *peer_fn;
+	struct vhca_obj *obj;
+	struct vhca_qp *peer;
+
+	if (av->sgid_index >= VHCA_GIDS ||
+	    !READ_ONCE(fn->gids[av->sgid_index].valid))
+		return NULL;
+	peer_fn = vhca_fabric_find(fn->network, av->dgid);
+	if (!peer_fn)
+		return NULL;
+	obj = vhca_obj_lookup(peer_fn, VHCA_OBJ_QP, qpn);
+	if (!obj)
+		return NULL;
+	peer = container_of(obj, struct vhca_qp, obj);
+	if (peer->type != qp->type && (!ud || peer->type == VHCA_QPT_RC)) {
+		vhca_obj_put(obj);
+		return NULL;
+	}
+	if (!vhca_qp_can_receive(peer)) {
+		vhca_obj_put(obj);
+		return NULL;
+	}
+	return peer;
+}
+
+/* Check every local SGE; on failure nothing stays referenced. */
+static u32 vhca_sges_check(struct vhca_qp *qp, const struct vhca_sge *sge,
+			   u32 num, u32 access, struct vhca_extent *ext,
+			   u64 *total)
+{
+	u32 i, status;
+
+	*total = 0;
+	for (i = 0; i < num; i++) {
+		status = vhca_tpt_check(qp->obj.fn, qp->pd, sge[i].lkey,
+					sge[i].addr, sge[i].length, access,
+					false, &ext[i]);
+		if (status) {
+			while (i--)
+				vhca_extent_put(&ext[i]);
+			return status;
+		}
+		*total += sge[i].length;
+	}
+	return VHCA_WC_SUCCESS;
+}
+
+static void vhca_extents_put(struct vhca_extent *ext, u32 num)
+{
+	while (num--)
+		vhca_extent_put(&ext[num]);
+}
+
+static void vhca_complete(struct vhca_cq *cq, const struct vhca_wc *wc)
+{
+	struct vhca_function *fn = cq->obj.fn;
+
+	if (!fn->ops->cq_push(cq, wc))
+		fn->ops->event(fn, VHCA_EVENT_CQ_ERR, cq->obj.handle);
+}
+
+/*
+ * A receive at @peer: take its next receive entry and scatter @src into it.
+ * The receive completion is written here; the sender's status is returned.
+ */
+static int vhca_deliver(struct vhca_qp *qp, struct vhca_qp *peer,
+			const struct vhca_send_wr *wr,
+			const struct vhca_extent *src, u32 nsrc, u64 len,
+			bool with_data)
+{
+	struct vhca_function *pfn = peer->obj.fn;
+	struct vhca_extent dst[VHCA_MAX_SGE];
+	struct vhca_wc wc = { .qp = peer->obj.handle, .src_qp = qp->obj.handle };
+	struct vhca_recv_wr rwr;
+	u32 grh = peer->type == VHCA_QPT_RC ? 0 : VHCA_GRH_BYTES;
+	u64 room;
+	ssize_t n;
+	int ret;
+
+	ret = pfn->ops->rq_pop(peer, &rwr);
+	if (ret == -ENOENT)
+		return peer->type == VHCA_QPT_RC ? VHCA_EXEC_RNR : VHCA_WC_SUCCESS;
+	if (ret) {
+		vhca_qp_to_error(peer);
+		pfn->ops->event(pfn, VHCA_EVENT_QP_FATAL, peer->obj.handle);
+		return VHCA_WC_REM_OP_ERR;
+	}
+	wc.wr_id = rwr.wr_id;
+	wc.opcode = with_data ? VHCA_WC_RECV : VHCA_WC_RECV_RDMA_WITH_IMM;
+	wc.solicited = wr->flags & VHCA_SEND_SOLICITED;
+	if (wr->opcode == VHCA_WR_SEND_WITH_IMM ||
+	    wr->opcode == VHCA_WR_RDMA_WRITE_WITH_IMM) {
+		wc.flags |= VHCA_WC_WITH_IMM;
+		wc.imm = wr->imm;
+	}
+	if (grh)
+		wc.flags |= VHCA_WC_GRH;
+	wc.status = vhca_sges_check(peer, rwr.sge, rwr.num_sge,
+				    VHCA_ACCESS_LOCAL_WRITE, dst, &room);
+	if (wc.status) {
+		vhca_complete(peer->recv_cq, &wc);
+		vhca_qp_to_error(peer);
+		return VHCA_WC_REM_OP_ERR;
+	}
+	if (with_data && len + grh > room) {
+		wc.status = VHCA_WC_LOC_LEN_ERR;
+		ret = VHCA_WC_REM_INV_REQ_ERR;
+	} else if (with_data) {
+		n = vhca_copy(dst, rwr.num_sge, src, nsrc, grh);
+		wc.status = n < 0 ? VHCA_WC_LOC_PROT_ERR : VHCA_WC_SUCCESS;
+		wc.byte_len = n < 0 ? 0 : n + grh;
+		ret = n < 0 ? VHCA_WC_REM_OP_ERR : VHCA_WC_SUCCESS;
+	} else {
+		ret = VHCA_WC_SUCCESS;
+	}
+	vhca_extents_put(dst, rwr.num_sge);
+	vhca_complete(peer->recv_cq, &wc);
+	if (wc.status)
+		vhca_qp_to_error(peer);
+	return ret;
+}
+
+static int vhca_exec_send(struct vhca_qp *qp, struct vhca_qp *peer,
+			  const struct vhca_send_wr *wr)
+{
+	struct vhca_extent src[VHCA_MAX_SGE];
+	u64 len;
+	u32 status;
+	int ret;
+
+	status = vhca_sges_check(qp, wr->sge, wr->num_sge, 0, src, &len);
+	if (status)
+		return status;
+	if (peer->type != VHCA_QPT_RC && len > VHCA_UD_MTU)
+		ret = VHCA_WC_LOC_LEN_ERR;
+	else if (peer->type != VHCA_QPT_RC && wr->remote_qkey != peer->attr.qkey)
+		ret = VHCA_WC_SUCCESS;	/* a Q_Key mismatch drops silently */
+	else
+		ret = vhca_deliver(qp, peer, wr, src, wr->num_sge, len, true);
+	vhca_extents_put(src, wr->num_sge);
+	return ret;
+}
+
+/* RDMA WRITE (with or without immediate) and RDMA READ. */
+static int vhca_exec_rdma(struct vhca_qp *qp, struct vhca_qp *peer,
+			  const struct vhca_send_wr *wr, bool is_read)
+{
+	u32 local_access = is_read ? VHCA_ACCESS_LOCAL_WRITE : 0;
+	u32 remote_access = is_read ? VHCA_ACCESS_REMOTE_READ :
+				      VHCA_ACCESS_REMOTE_WRITE;
+	struct vhca_extent local[VHCA_MAX_SGE], remote;
+	u64 len;
+	u32 status;
+	ssize_t n;
+	int ret = VHCA_WC_SUCCESS;
+
+	if (peer->type != VHCA_QPT_RC)
+		return VHCA_WC_LOC_QP_OP_ERR;
+	status = vhca_sges_check(qp, wr->sge, wr->num_sge, local_access, local,
+				 &len);
+	if (status)
+		return status;
+	if (len > U32_MAX || !(READ_ONCE(peer->attr.access) & remote_access) ||
+	    vhca_tpt_check(peer->obj.fn, peer->pd, wr->rkey, wr->remote_addr,
+			   len, remote_access, true, &remote)) {
+		vhca_extents_put(local, wr->num_sge);
+		return VHCA_WC_REM_ACCESS_ERR;
+	}
+	if (is_read)
+		n = vhca_copy(local, wr->num_sge, &remote, 1, 0);
+	else
+		n = vhca_copy(&remote, 1, local, wr->num_sge, 0);
+	if (n < 0)
+		ret = VHCA_WC_REM_OP_ERR;
+	vhca_extent_put(&remote);
+	vhca_extents_put(local, wr->num_sge);
+	if (!ret && wr->opcode == VHCA_WR_RDMA_WRITE_WITH_IMM)
+		ret = vhca_deliver(qp, peer, wr, NULL, 0, 0, false);
+	return ret;
+}
+
+/* Atomics are serialised host-wide: cheap, and correct across QPs. */
+static DEFINE_SPINLOCK(vhca_atomic_lock);
+
+static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
+			    const struct vhca_send_wr *wr)
+{
+	struct vhca_extent local, remote;
+	struct page *page;
+	u64 *target, old;
+	int ret = VHCA_WC_SUCCESS;
+
+	if (peer->type != VHCA_QPT_RC || wr->num_sge != 1 ||
+	    wr->sge[0].length != 8)
+		return VHCA_WC_LOC_QP_OP_ERR;
+	if (vhca_tpt_check(qp->obj.fn, qp->pd, wr->sge[0].lkey, wr->sge[0].addr,
+			   8, VHCA_ACCESS_LOCAL_WRITE, false, &local))
+		return VHCA_WC_LOC_PROT_ERR;
+	if ((wr->remote_addr & 7) ||
+	    !(READ_ONCE(peer->attr.access) & VHCA_ACCESS_REMOTE_ATOMIC) ||
+	    vhca_tpt_check(peer->obj.fn, peer->pd, wr->rkey, wr->remote_addr, 8,
+			   VHCA_ACCESS_REMOTE_ATOMIC, true, &remote)) {
+		vhca_extent_put(&local);
+		return VHCA_WC_REM_ACCESS_ERR;
+	}
+	target = vhca_extent_map_u64(&remote, &page);
+	if (!target) {
+		ret = VHCA_WC_REM_OP_ERR;
+		goto out;
+	}
+	spin_lock(&vhca_atomic_lock);
+	old = *target;
+	if (wr->opcode == VHCA_WR_ATOMIC_FETCH_AND_ADD)
+		*target = old + wr->compare_add;
+	else if (old == wr->compare_add)
+		*target = wr->swap;
+	spin_unlock(&vhca_atomic_lock);
+	vhca_extent_unmap_u64(&remote, target);
+	/* The original value goes to the requester's buffer. */
+	target = vhca_extent_map_u64(&local, &page);
+	if (target) {
+		*target = old;
+		vhca_extent_unmap_u64(&local, target);
+	} else {
+		ret = VHCA_WC_LOC_PROT_ERR;
+	}
+out:
+	vhca_extent_put(&remote);
+	vhca_extent_put(&local);
+	return ret;
+}
+
+static const u8 vhca_wc_opcode_of[] = {
+	[VHCA_WR_RDMA_WRITE] = VHCA_WC_RDMA_WRITE,
+	[VHCA_WR_RDMA_WRITE_WITH_IMM] = VHCA_WC_RDMA_WRITE,
+	[VHCA_WR_SEND] = VHCA_WC_SEND,
+	[VHCA_WR_SEND_WITH_IMM] = VHCA_WC_SEND,
+	[VHCA_WR_RDMA_READ] = VHCA_WC_RDMA_READ,
+	[VHCA_WR_ATOMIC_CMP_AND_SWP] = VHCA_WC_COMP_SWAP,
+	[VHCA_WR_ATOMIC_FETCH_AND_ADD] = VHCA_WC_FETCH_ADD,
+	[VHCA_WR_SEND_WITH_INV] = VHCA_WC_SEND,
+	[VHCA_WR_LOCAL_INV] = VHCA_WC_LOCAL_INV,
+	[VHCA_WR_BAD] = VHCA_WC_SEND,
+};
+
+/* Run one entry; returns a completion status or VHCA_EXEC_RNR. */
+static int vhca_execute(struct vhca_qp *qp, const struct vhca_send_wr *wr)
+{
+	struct vhca_qp *peer;
+	int ret;
+
+	if (wr->opcode >= VHCA_WR_SEND_WITH_INV ||
+	    (qp->type != VHCA_QPT_RC && wr->opcode != VHCA_WR_SEND &&
+	     wr->opcode != VHCA_WR_SEND_WITH_IMM))
+		return VHCA_WC_LOC_QP_OP_ERR;
+	peer = vhca_peer_qp(qp, wr);
+	if (!peer)	/* no such peer: unreliable sends just vanish */
+		return qp->type == VHCA_QPT_RC ? VHCA_WC_RETRY_EXC_ERR :
+						 VHCA_WC_SUCCESS;
+	switch (wr->opcode) {
+	case VHCA_WR_SEND:
+	case VHCA_WR_SEND_WITH_IMM:
+		ret = vhca_exec_send(qp, peer, wr);
+		break;
+	case VHCA_WR_RDMA_WRITE:
+	case VHCA_WR_RDMA_WRITE_WITH_IMM:
+	case VHCA_WR_RDMA_READ:
+		ret = vhca_exec_rdma(qp, peer, wr,
+				     wr->opcode == VHCA_WR_RDMA_READ);
+		break;
+	default:
+		ret = vhca_exec_atomic(qp, peer, wr);
+	}
+	vhca_obj_put(&peer->obj);
+	return ret;
+}
+
+/* Complete the head entry with @status and consume it. */
+static void vhca_sq_retire(struct vhca_qp *qp, const struct vhca_send_wr *wr,
+			   u32 status)
+{
+	struct vhca_wc wc = {
+		.wr_id = wr->wr_id,
+		.qp = qp->obj.handle,
+		.status = status,
+	};
+
+	wc.opcode = vhca_wc_opcode_of[min_t(u32, wr->opcode, VHCA_WR_BAD)];
+	qp->obj.fn->ops->sq_consume(qp);
+	qp->rnr_tries = 0;
+	if (status || qp->sq_sig_all || (wr->flags & VHCA_SEND_SIGNALED))
+		vhca_complete(qp->send_cq, &wc);
+	if (status && status != VHCA_WC_WR_FLUSH_ERR)
+		vhca_qp_to_error(qp);
+}
+
+/* Returns the delay before the next turn, or -1 for none. */
+static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
+{
+	struct vhca_function *fn = qp->obj.fn;
+	unsigned int budget;
+	int ret;
+	u32 state;
+
+	for (budget = 0; budget < VHCA_SQ_BUDGET; budget++) {
+		if (READ_ONCE(qp->stopped))
+			return -1;
+		state = READ_ONCE(qp->attr.state);
+		if (state != VHCA_QPS_RTS && state != VHCA_QPS_ERR)
+			return -1;	/* a modify to RTS kicks again */
+		ret = fn->ops->sq_peek(qp, wr);
+		if (ret == -ENOENT)
+			return -1;
+		if (ret) {
+			vhca_qp_to_error(qp);
+			fn->ops->event(fn, VHCA_EVENT_QP_FATAL, qp->obj.handle);
+			return -1;
+		}
+		if (state == VHCA_QPS_ERR) {
+			vhca_sq_retire(qp, wr, VHCA_WC_WR_FLUSH_ERR);
+			continue;
+		}
+		ret = vhca_execute(qp, wr);
+		if (ret == VHCA_EXEC_RNR) {
+			if (qp->attr.rnr_retry == VHCA_RNR_INFINITE ||
+			    qp->rnr_tries++ < qp->attr.rnr_retry)
+				return VHCA_RNR_DELAY;
+			ret = VHCA_WC_RNR_RETRY_EXC_ERR;
+		}
+		vhca_sq_retire(qp, wr, ret);
+	}
+	return 0;	/* budget used up: let others run, then continue */
+}
+
+static void vhca_qp_send_work(struct work_struct *work)
+{
+	struct vhca_qp *qp = container_of(to_delayed_work(work),
+					  struct vhca_qp, send_work);
+	struct vhca_send_wr *wr;
+	long delay = -1;
+	int idx;
+
+	wr = kmalloc(sizeof(*wr), GFP_KERNEL);
+	if (wr) {
+		idx = srcu_read_lock(&vhca_dp_srcu);
+		delay = vhca_sq_turn(qp, wr);
+		srcu_read_unlock(&vhca_dp_srcu, idx);
+		kfree(wr);
+	} else {
+		delay = HZ / 100;
+	}
+	if (delay >= 0 && !READ_ONCE(qp->stopped) &&
+	    queue_delayed_work(vhca_wq, &qp->send_work, delay))
+		return;	/* the queued turn inherits our reference */
+	vhca_obj_put(&qp->obj);
+}
+
+/**
+ * vhca_qp_work_init() - prepare a new QP's send work
+ * @qp: the QP
+ */
+void vhca_qp_work_init(struct vhca_qp *qp)
+{
+	INIT_DELAYED_WORK(&qp->send_work, vhca_qp_send_work);
+}
+
+/**
+ * vhca_engine_init() - create the workqueue
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vhca_engine_init(void)
+{
+	vhca_wq = alloc_workqueue("vhca", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	return vhca_wq ? 0 : -ENOMEM;
+}
+
+/**
+ * vhca_engine_exit() - destroy the workqueue (every QP is gone by now)
+ */
+void vhca_engine_exit(void)
+{
+	destroy_workqueue(vhca_wq);
+}

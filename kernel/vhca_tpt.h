@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Translation and protection, and the copy between checked extents. */
+#ifndef _VHCA_TPT_H
+#define _VHCA_TPT_H
+
+#include "vhca_wr.h"
+
+/**
+ * struct vhca_extent - a range of an MR that passed vhca_tpt_check()
+ * @fn:   function owning the MR
+ * @mr:   the MR (referenced)
+ * @addr: first byte
+ * @len:  bytes
+ */
+struct vhca_extent {
+	struct vhca_function *fn;
+	struct vhca_mr *mr;
+	u64 addr;
+	u32 len;
+};
+
+u32 vhca_tpt_check(struct vhca_function *fn, struct vhca_pd *pd, u32 key,
+		   u64 addr, u32 len, u32 access, bool remote,
+		   struct vhca_extent *ext);
+void vhca_extent_put(struct vhca_extent *ext);
+ssize_t vhca_copy(const struct vhca_extent *dst, unsigned int ndst,
+		  const struct vhca_extent *src, unsigned int nsrc, u32 offset);
+u64 *vhca_extent_map_u64(const struct vhca_extent *ext, struct page **page);
+void vhca_extent_unmap_u64(const struct vhca_extent *ext, u64 *p);
+
+#endif /* _VHCA_TPT_H */
