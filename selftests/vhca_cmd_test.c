@@ -43,166 +43,6 @@ static void state_of(const char *uuid, char *buf, size_t len)
 		snprintf(buf, len, "?");
 }
 
-static int create_pd(struct vhca_drv *drv, uint32_t ctx, uint32_t *pd)
-{
-	struct pvrdma_req_handle r = { .handle = ctx };
-
-	return vhca_drv_cmd(drv, PVRDMA_CMD_CREATE_PD, &r, sizeof(r), pd, 4);
-}
-
-static int destroy(struct vhca_drv *drv, uint32_t cmd, uint32_t handle)
-{
-	struct pvrdma_req_handle r = { .handle = handle };
-
-	return vhca_drv_cmd(drv, cmd, &r, sizeof(r), NULL, 0);
-}
-
-/* A CQ of @cqe entries on @nchunks pages (0: the right number). */
-static int create_cq(struct vhca_drv *drv, uint32_t cqe, uint32_t nchunks,
-		     uint32_t *handle, struct vhca_mem *ring)
-{
-	struct pvrdma_req_create_cq r = { .cqe = cqe };
-	uint32_t resp[2] = { 0, 0 };
-	struct vhca_mem dir;
-	uint64_t pdir;
-	int ret;
-
-	if (!nchunks)
-		nchunks = 1 + (cqe * 64 + PAGE - 1) / PAGE;
-	ret = vhca_mem_alloc(drv, (uint64_t)nchunks * PAGE, ring);
-	if (!ret)
-		ret = vhca_pdir_build(drv, ring, &pdir, &dir);
-	if (ret)
-		return ret;
-	r.pdir_dma = pdir;
-	r.nchunks = nchunks;
-	ret = vhca_drv_cmd(drv, PVRDMA_CMD_CREATE_CQ, &r, sizeof(r), resp,
-			   sizeof(resp));
-	*handle = resp[0];
-	if (!ret && resp[1] != cqe)
-		return -EPROTO;
-	return ret;
-}
-
-/* Guest drivers round WQEs up to a power of two (spec section 9). */
-static uint32_t wqe_size(uint32_t hdr, uint32_t sge)
-{
-	uint32_t size = hdr + 16 * sge, p = 1;
-
-	while (p < size)
-		p <<= 1;
-	return p;
-}
-
-struct qp_args {
-	uint32_t pd, cq, srq, type, wr, sge;
-};
-
-static int create_qp(struct vhca_drv *drv, const struct qp_args *a,
-		     uint32_t *handle, struct vhca_mem *ring)
-{
-	struct pvrdma_req_create_qp r = { };
-	uint32_t resp[6] = { };
-	uint32_t sq_pages = (a->wr * wqe_size(80, a->sge) + PAGE - 1) / PAGE;
-	uint32_t rq_pages = a->srq ? 0 :
-			    (a->wr * wqe_size(16, a->sge) + PAGE - 1) / PAGE;
-	struct vhca_mem dir;
-	uint64_t pdir;
-	int ret;
-
-	ret = vhca_mem_alloc(drv, (1ull + sq_pages + rq_pages) * PAGE, ring);
-	if (!ret)
-		ret = vhca_pdir_build(drv, ring, &pdir, &dir);
-	if (ret)
-		return ret;
-	r.pdir_dma = pdir;
-	r.pd_handle = a->pd;
-	r.send_cq_handle = a->cq;
-	r.recv_cq_handle = a->cq;
-	r.srq_handle = a->srq;
-	r.is_srq = !!a->srq;
-	r.max_send_wr = a->wr;
-	r.max_recv_wr = a->srq ? 0 : a->wr;
-	r.max_send_sge = a->sge;	/* 80 + 16 * sge <= 256 */
-	r.max_recv_sge = a->srq ? 0 : a->sge;
-	r.total_chunks = 1 + sq_pages + rq_pages;
-	r.send_chunks = sq_pages;
-	r.qp_type = a->type;
-	ret = vhca_drv_cmd(drv, PVRDMA_CMD_CREATE_QP, &r, sizeof(r), resp,
-			   sizeof(resp));
-	*handle = resp[1];
-	if (!ret && resp[0] != resp[1])
-		return -EPROTO;
-	return ret;
-}
-
-static int modify_qp(struct vhca_drv *drv, uint32_t qp, uint32_t mask,
-		     const struct pvrdma_qp_attr *attr)
-{
-	struct pvrdma_req_modify_qp r = { .qp_handle = qp, .attr_mask = mask };
-
-	r.attrs = *attr;
-	return vhca_drv_cmd(drv, PVRDMA_CMD_MODIFY_QP, &r, sizeof(r), NULL, 0);
-}
-
-static int qp_state(struct vhca_drv *drv, uint32_t qp, uint32_t *state)
-{
-	struct pvrdma_req_modify_qp r = { .qp_handle = qp };
-	struct pvrdma_qp_attr a;
-	int ret;
-
-	ret = vhca_drv_cmd(drv, PVRDMA_CMD_QUERY_QP, &r, 8, &a, sizeof(a));
-	*state = a.qp_state;
-	return ret;
-}
-
-static int bind_gid(struct vhca_drv *drv, uint32_t index)
-{
-	struct pvrdma_req_create_bind r = {
-		.mtu = 1024, .vlan = 0xfff, .index = index,
-		.gid_type = PVRDMA_GID_TYPE_ROCE_V2,
-	};
-
-	r.new_gid[0] = 0xfe;
-	r.new_gid[1] = 0x80;
-	r.new_gid[15] = index + 1;
-	return vhca_drv_cmd(drv, PVRDMA_CMD_CREATE_BIND, &r, sizeof(r), NULL, 0);
-}
-
-/* RESET -> INIT -> RTR -> RTS for an RC QP. */
-static int connect_rc(struct vhca_drv *drv, uint32_t qp)
-{
-	struct pvrdma_qp_attr a = { };
-	int ret;
-
-	a.qp_state = 1;	/* INIT */
-	a.port_num = 1;
-	a.qp_access_flags = 0x7;
-	ret = modify_qp(drv, qp, 0x1 | 0x8 | 0x10 | 0x20, &a);
-	if (ret)
-		return ret;
-	a.qp_state = 2;	/* RTR */
-	a.path_mtu = 3;
-	a.dest_qp_num = 5;
-	a.rq_psn = 1;
-	a.max_dest_rd_atomic = 1;
-	a.min_rnr_timer = 12;
-	a.ah_attr.port_num = 1;
-	a.ah_attr.sgid_index = 0;
-	ret = modify_qp(drv, qp, 0x1 | 0x80 | 0x100 | 0x100000 | 0x1000 |
-			0x20000 | 0x8000, &a);
-	if (ret)
-		return ret;
-	a.qp_state = 3;	/* RTS */
-	a.sq_psn = 1;
-	a.timeout = 14;
-	a.retry_cnt = 7;
-	a.rnr_retry = 7;
-	a.max_rd_atomic = 1;
-	return modify_qp(drv, qp, 0x1 | 0x10000 | 0x200 | 0x400 | 0x800 |
-			 0x2000, &a);
-}
-
 FIXTURE(pv) {
 	char uuid[VHCA_UUID_LEN + 1];
 	struct vhca_dev dev;
@@ -363,16 +203,16 @@ TEST_F(pv, pd_lifecycle_and_errors)
 	uint32_t pd = 0, pd2 = 0;
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &pd));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd));
 	EXPECT_NE(0, pd);
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &pd2));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd2));
 	EXPECT_NE(pd, pd2);
 	EXPECT_EQ(2, counter(self->uuid, "pds"));
-	EXPECT_EQ(ENOENT, create_pd(&self->drv, 77, &pd2));	/* no such context */
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
-	EXPECT_EQ(ENOENT, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
-	EXPECT_EQ(ENOENT, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, 0));
-	EXPECT_EQ(ENOENT, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, 0xffffffff));
+	EXPECT_EQ(ENOENT, vhca_create_pd(&self->drv, 77, &pd2));	/* no such context */
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
+	EXPECT_EQ(ENOENT, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
+	EXPECT_EQ(ENOENT, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, 0));
+	EXPECT_EQ(ENOENT, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, 0xffffffff));
 	EXPECT_EQ(1, counter(self->uuid, "pds"));
 }
 
@@ -398,10 +238,10 @@ TEST_F(pv, user_context_uar_pages)
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_UC, &r,
 				       sizeof(r), NULL, 0));
 	/* A context with a PD cannot go before the PD. */
-	ASSERT_EQ(0, create_pd(&self->drv, ctx, &pd));
-	EXPECT_EQ(EBUSY, destroy(&self->drv, PVRDMA_CMD_DESTROY_UC, ctx));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_UC, ctx));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, ctx, &pd));
+	EXPECT_EQ(EBUSY, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_UC, ctx));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_UC, ctx));
 	EXPECT_EQ(0, counter(self->uuid, "uctxs"));
 }
 
@@ -411,14 +251,14 @@ TEST_F(pv, cq_lifecycle_and_pins)
 	uint32_t cq = 0;
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	ASSERT_EQ(0, create_cq(&self->drv, 1024, 0, &cq, &ring));
+	ASSERT_EQ(0, vhca_create_cq(&self->drv, 1024, 0, &cq, &ring));
 	EXPECT_EQ(1, counter(self->uuid, "cqs"));
 	EXPECT_EQ(8 + 17, counter(self->uuid, "pinned_pages"));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, cq));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, cq));
 	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
 	EXPECT_EQ(0, counter(self->uuid, "cqs"));
 	/* A 16384-entry CQ spans 257 pages: two page tables. */
-	ASSERT_EQ(0, create_cq(&self->drv, 16384, 0, &cq, &ring));
+	ASSERT_EQ(0, vhca_create_cq(&self->drv, 16384, 0, &cq, &ring));
 	EXPECT_EQ(8 + 257, counter(self->uuid, "pinned_pages"));
 }
 
@@ -428,11 +268,11 @@ TEST_F(pv, cq_hostile_sizes)
 	uint32_t cq;
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	EXPECT_EQ(EINVAL, create_cq(&self->drv, 1000, 17, &cq, &ring));	/* not 2^n */
-	EXPECT_EQ(EINVAL, create_cq(&self->drv, 0, 2, &cq, &ring));
-	EXPECT_EQ(EINVAL, create_cq(&self->drv, 32768, 600, &cq, &ring));	/* > max_cqe */
-	EXPECT_EQ(EINVAL, create_cq(&self->drv, 1024, 16, &cq, &ring));	/* one page short */
-	EXPECT_EQ(EINVAL, create_cq(&self->drv, 64, 1, &cq, &ring));	/* no data page */
+	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 1000, 17, &cq, &ring));	/* not 2^n */
+	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 0, 2, &cq, &ring));
+	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 32768, 600, &cq, &ring));	/* > max_cqe */
+	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 1024, 16, &cq, &ring));	/* one page short */
+	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 64, 1, &cq, &ring));	/* no data page */
 	EXPECT_EQ(0, counter(self->uuid, "cqs"));
 	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
 }
@@ -484,7 +324,7 @@ TEST_F(pv, memory_regions)
 	uint64_t pdir;
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &pd));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd));
 	ASSERT_EQ(0, vhca_mem_alloc(&self->drv, 3 * PAGE, &buf));
 	ASSERT_EQ(0, vhca_pdir_build(&self->drv, &buf, &pdir, &dir));
 	r.pd_handle = pd;
@@ -542,81 +382,81 @@ TEST_F(pv, memory_regions)
 				       sizeof(r), NULL, 0));
 	EXPECT_EQ(3, counter(self->uuid, "mrs"));
 	/* The PD cannot go while MRs use it. */
-	EXPECT_EQ(EBUSY, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_MR, resp[0]));
+	EXPECT_EQ(EBUSY, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_MR, resp[0]));
 	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, qp_lifecycle_and_state_machine)
 {
-	struct qp_args a = { .type = 2, .wr = 64, .sge = 4 };
+	struct vhca_qp_args a = { .type = 2, .wr = 64, .sge = 4 };
 	struct pvrdma_qp_attr bad = { .qp_state = 3 };
 	struct vhca_mem cring, qring;
 	uint32_t qp = 0, state = 99;
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &a.pd));
-	ASSERT_EQ(0, create_cq(&self->drv, 256, 0, &a.cq, &cring));
-	ASSERT_EQ(0, create_qp(&self->drv, &a, &qp, &qring));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &a.pd));
+	ASSERT_EQ(0, vhca_create_cq(&self->drv, 256, 0, &a.cq, &cring));
+	ASSERT_EQ(0, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	EXPECT_GE(qp, 2);	/* 1 is reserved for GSI */
-	ASSERT_EQ(0, qp_state(&self->drv, qp, &state));
+	ASSERT_EQ(0, vhca_qp_state(&self->drv, qp, &state));
 	EXPECT_EQ(0, state);	/* RESET */
 	/* RESET -> RTS directly is illegal and changes nothing. */
-	EXPECT_EQ(EINVAL, modify_qp(&self->drv, qp, 0x1, &bad));
-	ASSERT_EQ(0, qp_state(&self->drv, qp, &state));
+	EXPECT_EQ(EINVAL, vhca_modify_qp(&self->drv, qp, 0x1, &bad));
+	ASSERT_EQ(0, vhca_qp_state(&self->drv, qp, &state));
 	EXPECT_EQ(0, state);
 	/* The path needs a GID the guest installed: stuck in INIT. */
-	EXPECT_EQ(EINVAL, connect_rc(&self->drv, qp));
-	ASSERT_EQ(0, qp_state(&self->drv, qp, &state));
+	EXPECT_EQ(EINVAL, vhca_connect_rc(&self->drv, qp, 5, NULL));
+	ASSERT_EQ(0, vhca_qp_state(&self->drv, qp, &state));
 	EXPECT_EQ(1, state);
-	ASSERT_EQ(0, bind_gid(&self->drv, 0));
-	ASSERT_EQ(0, modify_qp(&self->drv, qp, 0x1, &(struct pvrdma_qp_attr){ .qp_state = 0 }));
-	ASSERT_EQ(0, connect_rc(&self->drv, qp));
-	ASSERT_EQ(0, qp_state(&self->drv, qp, &state));
+	ASSERT_EQ(0, vhca_bind_gid(&self->drv, 0, NULL));
+	ASSERT_EQ(0, vhca_modify_qp(&self->drv, qp, 0x1, &(struct pvrdma_qp_attr){ .qp_state = 0 }));
+	ASSERT_EQ(0, vhca_connect_rc(&self->drv, qp, 5, NULL));
+	ASSERT_EQ(0, vhca_qp_state(&self->drv, qp, &state));
 	EXPECT_EQ(3, state);	/* RTS */
 	/* Unknown mask bits, bad handles. */
-	EXPECT_EQ(EINVAL, modify_qp(&self->drv, qp, 1u << 21, &bad));
-	EXPECT_EQ(ENOENT, modify_qp(&self->drv, qp + 1000, 0x1, &bad));
-	EXPECT_EQ(ENOENT, qp_state(&self->drv, 0, &state));
+	EXPECT_EQ(EINVAL, vhca_modify_qp(&self->drv, qp, 1u << 21, &bad));
+	EXPECT_EQ(ENOENT, vhca_modify_qp(&self->drv, qp + 1000, 0x1, &bad));
+	EXPECT_EQ(ENOENT, vhca_qp_state(&self->drv, 0, &state));
 	/* CQ and PD are in use. */
-	EXPECT_EQ(EBUSY, destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, a.cq));
-	EXPECT_EQ(EBUSY, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, a.pd));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_QP, qp));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, a.cq));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, a.pd));
+	EXPECT_EQ(EBUSY, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, a.cq));
+	EXPECT_EQ(EBUSY, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, a.pd));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_QP, qp));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, a.cq));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, a.pd));
 	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, qp_hostile_sizes_and_types)
 {
-	struct qp_args a = { .type = 2, .wr = 64, .sge = 4 };
+	struct vhca_qp_args a = { .type = 2, .wr = 64, .sge = 4 };
 	struct vhca_mem cring, qring;
 	uint32_t qp, gsi;
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &a.pd));
-	ASSERT_EQ(0, create_cq(&self->drv, 256, 0, &a.cq, &cring));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &a.pd));
+	ASSERT_EQ(0, vhca_create_cq(&self->drv, 256, 0, &a.cq, &cring));
 	a.type = 3;		/* UC: not supported */
-	EXPECT_EQ(EINVAL, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(EINVAL, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	a.type = 2;
 	a.wr = 48;		/* not a power of two */
-	EXPECT_EQ(EINVAL, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(EINVAL, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	a.wr = 8192;		/* above max_qp_wr */
-	EXPECT_EQ(EINVAL, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(EINVAL, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	a.wr = 64;
 	a.sge = 17;		/* above max_sge (CVE-2018-20124) */
-	EXPECT_EQ(EINVAL, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(EINVAL, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	a.sge = 4;
 	a.cq = 999;
-	EXPECT_EQ(ENOENT, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(ENOENT, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	a.cq = 1;
 	a.srq = 5;		/* no such SRQ */
-	EXPECT_EQ(ENOENT, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(ENOENT, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	a.srq = 0;
 	a.type = 1;		/* GSI: always QP 1, only one */
-	ASSERT_EQ(0, create_qp(&self->drv, &a, &gsi, &qring));
+	ASSERT_EQ(0, vhca_create_qp(&self->drv, &a, &gsi, &qring));
 	EXPECT_EQ(1, gsi);
-	EXPECT_EQ(ENOSPC, create_qp(&self->drv, &a, &qp, &qring));
+	EXPECT_EQ(ENOSPC, vhca_create_qp(&self->drv, &a, &qp, &qring));
 	EXPECT_EQ(1, counter(self->uuid, "qps"));
 }
 
@@ -630,7 +470,7 @@ TEST_F(pv, qp_ring_pages_must_fit)
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
 	ASSERT_EQ(0, vhca_mem_alloc(&self->drv, 4 * PAGE, &ring));
 	ASSERT_EQ(0, vhca_pdir_build(&self->drv, &ring, &pdir, &dir));
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &pd));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd));
 	r.pd_handle = pd;
 	r.pdir_dma = pdir;
 	r.qp_type = 2;
@@ -663,7 +503,7 @@ TEST_F(pv, srq_lifecycle)
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
 	ASSERT_EQ(0, vhca_mem_alloc(&self->drv, 3 * PAGE, &ring));
 	ASSERT_EQ(0, vhca_pdir_build(&self->drv, &ring, &pdir, &dir));
-	ASSERT_EQ(0, create_pd(&self->drv, 0, &pd));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd));
 	r.pd_handle = pd;
 	r.pdir_dma = pdir;
 	r.nchunks = 3;
@@ -694,7 +534,7 @@ TEST_F(pv, srq_lifecycle)
 	r.srq_type = 1;		/* XRC */
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_SRQ, &r,
 				       sizeof(r), NULL, 0));
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_SRQ, srq));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_SRQ, srq));
 	EXPECT_EQ(0, counter(self->uuid, "srqs"));
 }
 
@@ -703,8 +543,8 @@ TEST_F(pv, gid_binds)
 	struct pvrdma_req_destroy_bind d = { .index = 3 };
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	EXPECT_EQ(0, bind_gid(&self->drv, 3));
-	EXPECT_EQ(EINVAL, bind_gid(&self->drv, 16));
+	EXPECT_EQ(0, vhca_bind_gid(&self->drv, 3, NULL));
+	EXPECT_EQ(EINVAL, vhca_bind_gid(&self->drv, 16, NULL));
 	EXPECT_EQ(ENOENT, vhca_drv_cmd(&self->drv, PVRDMA_CMD_DESTROY_BIND, &d,
 				       sizeof(d), NULL, 0));	/* wrong GID */
 	d.dest_gid[0] = 0xfe;
@@ -723,17 +563,17 @@ TEST_F(pv, gid_binds)
 static int populate_rc(struct vhca_drv *drv, struct vhca_mem *cring,
 		       struct vhca_mem *qring)
 {
-	struct qp_args a = { .type = 2, .wr = 64, .sge = 4 };
+	struct vhca_qp_args a = { .type = 2, .wr = 64, .sge = 4 };
 	uint32_t qp;
 	int ret;
 
 	ret = vhca_drv_probe(drv);
 	if (!ret)
-		ret = create_pd(drv, 0, &a.pd);
+		ret = vhca_create_pd(drv, 0, &a.pd);
 	if (!ret)
-		ret = create_cq(drv, 256, 0, &a.cq, cring);
+		ret = vhca_create_cq(drv, 256, 0, &a.cq, cring);
 	if (!ret)
-		ret = create_qp(drv, &a, &qp, qring);
+		ret = vhca_create_qp(drv, &a, &qp, qring);
 	return ret;
 }
 
@@ -754,14 +594,14 @@ TEST_F(pv, dma_unmap_revokes_objects)
 	ASSERT_EQ(0, vhca_mem_unmap(&self->drv, &qring));
 	EXPECT_EQ(8 + 5, counter(self->uuid, "pinned_pages"));
 	EXPECT_EQ(1, counter(self->uuid, "revoked"));
-	ASSERT_EQ(0, qp_state(&self->drv, qp, &state));
+	ASSERT_EQ(0, vhca_qp_state(&self->drv, qp, &state));
 	EXPECT_EQ(6, state);	/* ERR */
 	ASSERT_EQ(0, vhca_drv_async_event(&self->drv, &type, &info));
 	EXPECT_EQ(PVRDMA_EVENT_QP_FATAL, type);
 	EXPECT_EQ(qp, info);
 	EXPECT_EQ(1, vhca_drv_vector_count(&self->drv, 1));
 	/* The dead QP can be destroyed; nothing is double-unpinned. */
-	EXPECT_EQ(0, destroy(&self->drv, PVRDMA_CMD_DESTROY_QP, qp));
+	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_QP, qp));
 	EXPECT_EQ(8 + 5, counter(self->uuid, "pinned_pages"));
 }
 
@@ -851,18 +691,18 @@ TEST(handles_are_per_instance)
 	ASSERT_EQ(0, vhca_drv_init(&b, &db));
 	ASSERT_EQ(0, vhca_drv_probe(&a));
 	ASSERT_EQ(0, vhca_drv_probe(&b));
-	ASSERT_EQ(0, create_pd(&a, 0, &pd_a));
-	ASSERT_EQ(0, create_pd(&a, 0, &pd_a));
+	ASSERT_EQ(0, vhca_create_pd(&a, 0, &pd_a));
+	ASSERT_EQ(0, vhca_create_pd(&a, 0, &pd_a));
 	/* B has no PDs: A's handles mean nothing there. */
-	EXPECT_EQ(ENOENT, destroy(&b, PVRDMA_CMD_DESTROY_PD, pd_a));
-	ASSERT_EQ(0, create_pd(&b, 0, &pd_b));
+	EXPECT_EQ(ENOENT, vhca_destroy(&b, PVRDMA_CMD_DESTROY_PD, pd_a));
+	ASSERT_EQ(0, vhca_create_pd(&b, 0, &pd_b));
 	EXPECT_EQ(2, counter(ua, "pds"));
 	EXPECT_EQ(1, counter(ub, "pds"));
 	/* Resetting A leaves B alone. */
 	vhca_drv_set_reg(&a, PVRDMA_REG_CTL, PVRDMA_CTL_RESET);
 	EXPECT_EQ(0, counter(ua, "pds"));
 	EXPECT_EQ(1, counter(ub, "pds"));
-	EXPECT_EQ(0, destroy(&b, PVRDMA_CMD_DESTROY_PD, pd_b));
+	EXPECT_EQ(0, vhca_destroy(&b, PVRDMA_CMD_DESTROY_PD, pd_b));
 	vhca_drv_fini(&a);
 	vhca_drv_fini(&b);
 	vhca_dev_close(&da);

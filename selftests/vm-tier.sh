@@ -19,9 +19,20 @@ tap() { # tap STATUS DESCRIPTION
 tap $? "vm: vfio, mdev, vhca_core (hcas=2) and vhca_mdev load"
 
 # Compiled kselftest programs, then TAP-printing scripts (selftests/*_test.sh).
+# One program's leftovers must not fail the next: report and remove them.
+cleanup_instances() {
+	local dev n=0
+	for dev in /sys/bus/mdev/devices/*; do
+		[ -e "$dev/remove" ] || continue
+		echo 1 > "$dev/remove" && n=$((n + 1))
+	done
+	tap "$n" "vm: $1 left no mdev instance behind ($n)"
+}
+
 for t in "$tests"/*_test "$here"/*_test.sh; do
 	[ -x "$t" ] || continue
 	"$t" || failed=1
+	cleanup_instances "$(basename "$t")"
 done
 
 # Nothing may be left: no instance, and both modules unload cleanly.

@@ -100,7 +100,6 @@ static int vhca_mdev_init_dev(struct vfio_device *vdev)
 	vm->fn->priv = vm;
 	mutex_lock(&vm->lock);
 	vhca_mdev_state_reset(vm);
-	vm->opened = true;
 	mutex_unlock(&vm->lock);
 	return 0;
 }
@@ -173,7 +172,6 @@ static long vhca_mdev_ioctl_reset(struct vhca_mdev *vm)
 {
 	mutex_lock(&vm->lock);
 	vhca_mdev_state_reset(vm);
-	vm->opened = true;
 	mutex_unlock(&vm->lock);
 	return 0;
 }

@@ -3,6 +3,8 @@
  * Per-instance sysfs attributes, under /sys/bus/mdev/devices/UUID/:
  *   vhca/mac        MAC of the paired vmxnet3 (RoCE addressing); writable
  *                   while no VMM has the instance open
+ *   vhca/network    fabric partition (default 0): instances only reach
+ *                   instances of the same network; writable while closed
  *   vhca/state      reset, loaded, active or fatal
  *   counters/NAME   commands, errors, pinned pages, live objects by kind
  */
@@ -51,6 +53,36 @@ static ssize_t mac_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(mac);
 
+static ssize_t network_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%u\n", READ_ONCE(dev_to_vm(dev)->fn->network));
+}
+
+static ssize_t network_store(struct device *dev, struct device_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct vhca_mdev *vm = dev_to_vm(dev);
+	ssize_t ret = count;
+	u32 network;
+
+	if (kstrtou32(buf, 0, &network)) {
+		dev_info_ratelimited(dev, "network: '%.*s' is not a number\n",
+				     (int)min_t(size_t, count, 32), buf);
+		return -EINVAL;
+	}
+	mutex_lock(&vm->lock);
+	if (vm->opened) {
+		dev_info_ratelimited(dev, "network: cannot change while a VMM has the device open\n");
+		ret = -EBUSY;
+	} else {
+		WRITE_ONCE(vm->fn->network, network);
+	}
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+static DEVICE_ATTR_RW(network);
+
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -72,6 +104,7 @@ static DEVICE_ATTR_RO(state);
 
 static struct attribute *vhca_mdev_attrs[] = {
 	&dev_attr_mac.attr,
+	&dev_attr_network.attr,
 	&dev_attr_state.attr,
 	NULL,
 };

@@ -68,3 +68,104 @@ int vhca_drv_async_event(struct vhca_drv *drv, uint32_t *type,
 			 uint32_t *info);
 
 #endif /* _LIBVHCA_PVRDMA_H */
+
+/**
+ * struct vhca_queue - a ring libvhca produces into or consumes from
+ * @mem:    the object's pages
+ * @state:  byte offset of {prod_tail, cons_head} in @mem
+ * @base:   byte offset of the first element
+ * @n:      elements (a power of two)
+ * @stride: bytes per element
+ * @idx:    our producer index (SQ/RQ) or consumer index (CQ)
+ */
+struct vhca_queue {
+	struct vhca_mem *mem;
+	uint32_t state;
+	uint64_t base;
+	uint32_t n;
+	uint32_t stride;
+	uint32_t idx;
+};
+
+/**
+ * struct vhca_cqe - the fields of a CQE the tests look at
+ * @wr_id:    work request id
+ * @qp:       QP handle
+ * @opcode:   completion opcode
+ * @status:   completion status
+ * @byte_len: bytes received
+ * @imm:      immediate data
+ * @src_qp:   source QP
+ * @flags:    wc_flags
+ */
+struct vhca_cqe {
+	uint64_t wr_id;
+	uint64_t qp;
+	uint32_t opcode, status, byte_len, imm, src_qp, flags;
+};
+
+/**
+ * struct vhca_sq_wqe - what a test puts in a send WQE
+ * @wr_id:       id
+ * @opcode:      PVRDMA/verbs opcode
+ * @flags:       send flags (2 = signaled)
+ * @imm:         immediate data
+ * @remote_addr: RDMA/atomic target
+ * @rkey:        its key
+ * @compare_add: atomic operand
+ * @swap:        atomic operand
+ * @ud_qpn:      UD destination QP
+ * @ud_qkey:     UD Q_Key
+ * @ud_dgid:     UD destination GID
+ * @ud_gid_index: UD source GID index
+ * @num_sge:     scatter entries (as written, may lie)
+ * @sge:         {addr, length, lkey} triples
+ */
+struct vhca_sq_wqe {
+	uint64_t wr_id;
+	uint32_t opcode, flags, imm;
+	uint64_t remote_addr;
+	uint32_t rkey;
+	uint64_t compare_add, swap;
+	uint32_t ud_qpn, ud_qkey;
+	uint8_t ud_dgid[16];
+	uint8_t ud_gid_index;
+	uint32_t num_sge;
+	struct { uint64_t addr; uint32_t length, lkey; } sge[4];
+};
+
+void vhca_queue_post_send(struct vhca_queue *q, const struct vhca_sq_wqe *w);
+void vhca_queue_post_recv(struct vhca_queue *q, uint64_t wr_id, uint64_t addr,
+			  uint32_t length, uint32_t lkey);
+int vhca_queue_poll(struct vhca_queue *q, struct vhca_cqe *cqe, int timeout_ms);
+int vhca_doorbell(struct vhca_drv *drv, uint32_t page, uint32_t offset,
+		  uint32_t value);
+
+/**
+ * struct vhca_qp_args - a QP to create
+ * @pd:   PD handle
+ * @cq:   CQ handle (send and receive)
+ * @srq:  SRQ handle or 0
+ * @type: 1 GSI, 2 RC, 4 UD
+ * @wr:   entries per queue (a power of two)
+ * @sge:  scatter entries per WQE
+ */
+struct vhca_qp_args {
+	uint32_t pd, cq, srq, type, wr, sge;
+};
+
+/* Objects through commands: pvrdma_objects.c. Return the device's ERR. */
+int vhca_create_pd(struct vhca_drv *drv, uint32_t ctx, uint32_t *pd);
+int vhca_destroy(struct vhca_drv *drv, uint32_t cmd, uint32_t handle);
+int vhca_create_cq(struct vhca_drv *drv, uint32_t cqe, uint32_t nchunks,
+		   uint32_t *handle, struct vhca_mem *ring);
+uint32_t vhca_wqe_size(uint32_t hdr, uint32_t sge);
+int vhca_create_qp(struct vhca_drv *drv, const struct vhca_qp_args *a,
+		   uint32_t *handle, struct vhca_mem *ring);
+struct pvrdma_qp_attr;
+int vhca_modify_qp(struct vhca_drv *drv, uint32_t qp, uint32_t mask,
+		   const struct pvrdma_qp_attr *attr);
+int vhca_qp_state(struct vhca_drv *drv, uint32_t qp, uint32_t *state);
+int vhca_bind_gid(struct vhca_drv *drv, uint32_t index, const uint8_t *gid);
+int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
+		    const uint8_t *dgid);

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The data path between two instances: libvhca plays the guest driver of
+ * each (rings in its own memory, doorbells through BAR2) and checks what
+ * arrives in the other's memory and CQs. Success paths of every operation,
+ * the error completions real HCAs give, hostile WQEs and ring indices,
+ * isolation by network, and CQ arming with notification and MSI-X.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "libvhca.h"
+#include "libvhca_pvrdma.h"
+#include "pvrdma_abi.h"
+#include "pvrdma_cmd.h"
+
+#define PAGE		4096u
+#define BUF_PAGES	8
+#define QP_WR		64
+#define QP_SGE		4
+#define CQE_N		256
+#define MR_ACCESS	0xf	/* local write, remote write/read/atomic */
+
+enum { OP_WRITE, OP_WRITE_IMM, OP_SEND, OP_SEND_IMM, OP_READ, OP_CAS, OP_FAA };
+enum { WC_SEND, WC_WRITE, WC_READ, WC_CAS, WC_FAA, WC_RECV = 128, WC_RECV_IMM };
+enum { ST_OK, ST_LOC_LEN = 1, ST_LOC_QP_OP = 2, ST_LOC_PROT = 4, ST_FLUSH = 5,
+       ST_REM_INV_REQ = 9, ST_REM_ACCESS = 10, ST_RETRY_EXC = 12,
+       ST_RNR_RETRY_EXC = 13 };
+
+/* One side: an instance with a PD, a CQ, an RC QP and a registered buffer. */
+struct side {
+	char uuid[VHCA_UUID_LEN + 1];
+	struct vhca_dev dev;
+	struct vhca_drv drv;
+	uint8_t gid[16];
+	uint32_t pd, cq, qp, mr, key;
+	struct vhca_mem cq_ring, qp_ring, buf;
+	struct vhca_queue cqq, sq, rq;
+};
+
+static int side_mr(struct side *s)
+{
+	struct pvrdma_req_create_mr r = { };
+	struct vhca_mem dir;
+	uint32_t resp[3] = { };
+	uint64_t pdir;
+	int ret;
+
+	ret = vhca_mem_alloc(&s->drv, BUF_PAGES * PAGE, &s->buf);
+	if (!ret)
+		ret = vhca_pdir_build(&s->drv, &s->buf, &pdir, &dir);
+	if (ret)
+		return ret;
+	r.start = s->buf.iova;	/* user VA == IOVA keeps it simple */
+	r.length = BUF_PAGES * PAGE;
+	r.pdir_dma = pdir;
+	r.pd_handle = s->pd;
+	r.access_flags = MR_ACCESS;
+	r.nchunks = BUF_PAGES;
+	ret = vhca_drv_cmd(&s->drv, PVRDMA_CMD_CREATE_MR, &r, sizeof(r), resp,
+			   sizeof(resp));
+	s->mr = resp[0];
+	s->key = resp[1];
+	return ret;
+}
+
+static void side_queues(struct side *s)
+{
+	uint32_t sq_pages = QP_WR * vhca_wqe_size(80, QP_SGE) / PAGE;
+
+	s->cqq = (struct vhca_queue){ &s->cq_ring, 8, PAGE, CQE_N, 64, 0 };
+	s->sq = (struct vhca_queue){ &s->qp_ring, 0, PAGE, QP_WR,
+				     vhca_wqe_size(80, QP_SGE), 0 };
+	s->rq = (struct vhca_queue){ &s->qp_ring, 8, (1 + sq_pages) * PAGE,
+				     QP_WR, vhca_wqe_size(16, QP_SGE), 0 };
+}
+
+static int side_create(struct side *s)
+{
+	vhca_uuid_generate(s->uuid);
+	return vhca_instance_create("vhca0", "vhca-pvrdma-8", s->uuid);
+}
+
+/* Open a created instance and build its objects, as a guest driver would. */
+static int side_open(struct side *s, uint8_t id)
+{
+	struct vhca_qp_args a = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	int ret;
+
+	memset(s->gid, 0, sizeof(s->gid));
+	s->gid[0] = 0xfe;
+	s->gid[1] = 0x80;
+	s->gid[15] = id;
+	ret = vhca_dev_open(&s->dev, s->uuid);
+	if (!ret)
+		ret = vhca_drv_init(&s->drv, &s->dev);
+	if (!ret)
+		ret = vhca_drv_probe(&s->drv);
+	if (!ret)
+		ret = vhca_bind_gid(&s->drv, 0, s->gid);
+	if (!ret)
+		ret = vhca_create_pd(&s->drv, 0, &s->pd);
+	if (!ret)
+		ret = vhca_create_cq(&s->drv, CQE_N, 0, &s->cq, &s->cq_ring);
+	a.pd = s->pd;
+	a.cq = s->cq;
+	if (!ret)
+		ret = vhca_create_qp(&s->drv, &a, &s->qp, &s->qp_ring);
+	if (!ret)
+		ret = side_mr(s);
+	side_queues(s);
+	return ret;
+}
+
+static int side_up(struct side *s, uint8_t id)
+{
+	int ret = side_create(s);
+
+	return ret ? ret : side_open(s, id);
+}
+
+static void side_down(struct side *s)
+{
+	vhca_drv_fini(&s->drv);
+	vhca_dev_close(&s->dev);
+	vhca_instance_remove(s->uuid);
+}
+
+static void ring_sq(struct side *s)
+{
+	vhca_doorbell(&s->drv, 0, PVRDMA_UAR_QP_OFFSET, s->qp | PVRDMA_UAR_QP_SEND);
+}
+
+static void post(struct side *s, uint32_t op, uint64_t wr_id, uint32_t off,
+		 uint32_t len, uint64_t raddr, uint32_t rkey)
+{
+	struct vhca_sq_wqe w = {
+		.wr_id = wr_id, .opcode = op, .flags = 2, .imm = 0x12345678,
+		.remote_addr = raddr, .rkey = rkey, .num_sge = 1,
+	};
+
+	w.sge[0].addr = s->buf.iova + off;
+	w.sge[0].length = len;
+	w.sge[0].lkey = s->key;
+	vhca_queue_post_send(&s->sq, &w);
+	ring_sq(s);
+}
+
+static uint8_t *at(struct side *s, uint32_t off)
+{
+	return (uint8_t *)s->buf.va + off;
+}
+
+/* Interrupts on @vector within a second (0 if none came). */
+static uint64_t vector_wait(struct vhca_drv *drv, unsigned int vector)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < 100 && !n; i++) {
+		n = vhca_drv_vector_count(drv, vector);
+		if (!n)
+			usleep(10000);
+	}
+	return n;
+}
+
+FIXTURE(pair) {
+	struct side a, b;
+};
+
+FIXTURE_SETUP(pair)
+{
+	ASSERT_EQ(0, side_up(&self->a, 1));
+	ASSERT_EQ(0, side_up(&self->b, 2));
+	ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, self->a.qp, self->b.qp,
+				     self->b.gid));
+	ASSERT_EQ(0, vhca_connect_rc(&self->b.drv, self->b.qp, self->a.qp,
+				     self->a.gid));
+}
+
+FIXTURE_TEARDOWN(pair)
+{
+	side_down(&self->a);
+	side_down(&self->b);
+}
+
+TEST_F(pair, send_recv)
+{
+	struct vhca_cqe c;
+	unsigned int i;
+
+	for (i = 0; i < 100; i++)
+		at(&self->a, 0)[i] = i;
+	vhca_queue_post_recv(&self->b.rq, 7, self->b.buf.iova + 4096, 4096,
+			     self->b.key);
+	post(&self->a, OP_SEND, 1, 0, 100, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_SEND, c.opcode);
+	EXPECT_EQ(1, c.wr_id);
+	EXPECT_EQ(self->a.qp, c.qp);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_RECV, c.opcode);
+	EXPECT_EQ(7, c.wr_id);
+	EXPECT_EQ(100, c.byte_len);
+	EXPECT_EQ(self->a.qp, c.src_qp);
+	EXPECT_EQ(0, memcmp(at(&self->a, 0), at(&self->b, 4096), 100));
+}
+
+TEST_F(pair, send_with_imm)
+{
+	struct vhca_cqe c;
+
+	vhca_queue_post_recv(&self->b.rq, 8, self->b.buf.iova, 64, self->b.key);
+	post(&self->a, OP_SEND_IMM, 2, 0, 16, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(0x12345678, c.imm);
+	EXPECT_TRUE(c.flags & 2);	/* WITH_IMM */
+}
+
+TEST_F(pair, rdma_write_unaligned_across_pages)
+{
+	uint32_t len = 3 * PAGE + 123, i;
+	struct vhca_cqe c;
+
+	for (i = 0; i < len; i++)
+		at(&self->a, 100)[i] = (uint8_t)(i * 7 + 1);
+	post(&self->a, OP_WRITE, 3, 100, len, self->b.buf.iova + 300,
+	     self->b.key);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_WRITE, c.opcode);
+	EXPECT_EQ(0, memcmp(at(&self->a, 100), at(&self->b, 300), len));
+	EXPECT_EQ(0, at(&self->b, 299)[0]);
+	EXPECT_EQ(0, at(&self->b, 300 + len)[0]);
+	/* No receive completion at B for a plain write. */
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 100));
+}
+
+TEST_F(pair, rdma_write_with_imm_consumes_a_receive)
+{
+	struct vhca_cqe c;
+
+	vhca_queue_post_recv(&self->b.rq, 9, self->b.buf.iova, 0, self->b.key);
+	post(&self->a, OP_WRITE_IMM, 4, 0, 256, self->b.buf.iova + 8192,
+	     self->b.key);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_RECV_IMM, c.opcode);
+	EXPECT_EQ(9, c.wr_id);
+	EXPECT_EQ(0x12345678, c.imm);
+}
+
+TEST_F(pair, rdma_read)
+{
+	struct vhca_cqe c;
+	unsigned int i;
+
+	for (i = 0; i < 5000; i++)
+		at(&self->b, 1000)[i] = (uint8_t)(i ^ 0x5a);
+	post(&self->a, OP_READ, 5, 20000, 5000, self->b.buf.iova + 1000,
+	     self->b.key);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_READ, c.opcode);
+	EXPECT_EQ(0, memcmp(at(&self->b, 1000), at(&self->a, 20000), 5000));
+}
+
+TEST_F(pair, atomics)
+{
+	struct vhca_sq_wqe w = { .wr_id = 6, .opcode = OP_FAA, .flags = 2,
+				 .num_sge = 1, .compare_add = 5 };
+	uint64_t *remote = (uint64_t *)at(&self->b, 64);
+	uint64_t *local = (uint64_t *)at(&self->a, 0);
+	struct vhca_cqe c;
+
+	*remote = 100;
+	w.remote_addr = self->b.buf.iova + 64;
+	w.rkey = self->b.key;
+	w.sge[0].addr = self->a.buf.iova;
+	w.sge[0].length = 8;
+	w.sge[0].lkey = self->a.key;
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_FAA, c.opcode);
+	EXPECT_EQ(100, *local);
+	EXPECT_EQ(105, *remote);
+	w.opcode = OP_CAS;
+	w.compare_add = 105;
+	w.swap = 7;
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(WC_CAS, c.opcode);
+	EXPECT_EQ(105, *local);
+	EXPECT_EQ(7, *remote);
+	/* Unaligned target: remote access error. */
+	w.remote_addr += 4;
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_REM_ACCESS, c.status);
+}
+
+TEST_F(pair, bad_rkey_errors_and_flushes)
+{
+	struct vhca_cqe c;
+	uint32_t state;
+
+	post(&self->a, OP_WRITE, 10, 0, 64, self->b.buf.iova, self->b.key ^ 1);
+	post(&self->a, OP_WRITE, 11, 0, 64, self->b.buf.iova, self->b.key);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_REM_ACCESS, c.status);
+	EXPECT_EQ(10, c.wr_id);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_FLUSH, c.status);	/* the QP is in error now */
+	EXPECT_EQ(11, c.wr_id);
+	ASSERT_EQ(0, vhca_qp_state(&self->a.drv, self->a.qp, &state));
+	EXPECT_EQ(6, state);
+}
+
+TEST_F(pair, out_of_bounds_and_wrong_key)
+{
+	struct vhca_cqe c;
+
+	/* Past the end of B's MR. */
+	post(&self->a, OP_WRITE, 12, 0, 200,
+	     self->b.buf.iova + BUF_PAGES * PAGE - 100, self->b.key);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_REM_ACCESS, c.status);
+}
+
+TEST_F(pair, local_protection_error)
+{
+	struct vhca_sq_wqe w = { .wr_id = 13, .opcode = OP_WRITE, .flags = 2,
+				 .num_sge = 1 };
+	struct vhca_cqe c;
+
+	w.remote_addr = self->b.buf.iova;
+	w.rkey = self->b.key;
+	w.sge[0].addr = self->a.buf.iova;
+	w.sge[0].length = 64;
+	w.sge[0].lkey = self->b.key;	/* B's key means nothing in A */
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_LOC_PROT, c.status);
+}
+
+TEST_F(pair, receive_too_small)
+{
+	struct vhca_cqe c;
+
+	vhca_queue_post_recv(&self->b.rq, 14, self->b.buf.iova, 10, self->b.key);
+	post(&self->a, OP_SEND, 15, 0, 100, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_LOC_LEN, c.status);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_REM_INV_REQ, c.status);
+}
+
+TEST_F(pair, receiver_not_ready_then_ready)
+{
+	struct vhca_cqe c;
+
+	post(&self->a, OP_SEND, 16, 0, 32, 0, 0);
+	/* rnr_retry 7 means retry forever: nothing completes yet. */
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->a.cqq, &c, 200));
+	vhca_queue_post_recv(&self->b.rq, 17, self->b.buf.iova, 64, self->b.key);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(17, c.wr_id);
+}
+
+TEST_F(pair, hostile_wqe_gets_an_error_completion)
+{
+	struct vhca_sq_wqe w = { .wr_id = 18, .opcode = OP_SEND, .flags = 2,
+				 .num_sge = 1000 };	/* CVE-2018-20124 */
+	struct vhca_cqe c;
+
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_LOC_QP_OP, c.status);
+	w.num_sge = 1;
+	w.opcode = 11;	/* not an rdma-core or kernel opcode vhca runs */
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_NE(ST_OK, c.status);
+}
+
+TEST_F(pair, hostile_ring_index_is_fatal_for_the_qp)
+{
+	uint32_t type = 0, info = 0, state = 0;
+
+	*(uint32_t *)self->a.qp_ring.va = 0xffffffff;	/* prod_tail */
+	ring_sq(&self->a);
+	usleep(200000);
+	ASSERT_EQ(0, vhca_qp_state(&self->a.drv, self->a.qp, &state));
+	EXPECT_EQ(6, state);
+	ASSERT_EQ(0, vhca_drv_async_event(&self->a.drv, &type, &info));
+	EXPECT_EQ(PVRDMA_EVENT_QP_FATAL, type);
+	EXPECT_EQ(self->a.qp, info);
+}
+
+TEST_F(pair, doorbell_from_another_page_is_ignored)
+{
+	struct vhca_sq_wqe w = { .wr_id = 19, .opcode = OP_WRITE, .flags = 2,
+				 .num_sge = 0 };
+	struct vhca_cqe c;
+
+	w.remote_addr = self->b.buf.iova;
+	w.rkey = self->b.key;
+	/* Let the turn that the move to RTS queued find an empty queue. */
+	usleep(500000);
+	vhca_queue_post_send(&self->a.sq, &w);
+	/* The kernel's QP rung from a user context's page (1): no effect. */
+	vhca_doorbell(&self->a.drv, 1, 0, self->a.qp | PVRDMA_UAR_QP_SEND);
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->a.cqq, &c, 300));
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(19, c.wr_id);
+}
+
+TEST_F(pair, armed_cq_notifies)
+{
+	uint32_t *cqne = (uint32_t *)((uint8_t *)self->b.drv.cqn.va + PAGE);
+	struct vhca_cqe c;
+
+	vhca_drv_vector_count(&self->b.drv, 2);
+	vhca_doorbell(&self->b.drv, 0, PVRDMA_UAR_CQ_OFFSET,
+		      self->b.cq | PVRDMA_UAR_CQ_ARM);
+	vhca_queue_post_recv(&self->b.rq, 20, self->b.buf.iova, 64, self->b.key);
+	post(&self->a, OP_SEND, 21, 0, 8, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	/* The interrupt follows the CQE it announces. */
+	EXPECT_EQ(1, vector_wait(&self->b.drv, 2));
+	EXPECT_EQ(self->b.cq, cqne[0]);
+	/* One-shot: the next completion does not notify. */
+	vhca_queue_post_recv(&self->b.rq, 22, self->b.buf.iova, 64, self->b.key);
+	post(&self->a, OP_SEND, 23, 0, 8, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(0, vector_wait(&self->b.drv, 2));
+}
+
+FIXTURE(net) {
+	struct side a, b;
+};
+
+FIXTURE_SETUP(net)
+{
+	ASSERT_EQ(0, side_create(&self->a));
+	ASSERT_EQ(0, side_create(&self->b));
+}
+
+FIXTURE_TEARDOWN(net)
+{
+	side_down(&self->b);
+	side_down(&self->a);
+}
+
+TEST_F(net, networks_are_isolated)
+{
+	struct side *a = &self->a, *b = &self->b;
+	struct vhca_cqe c;
+	char path[256];
+
+	/* B lives on network 7, A on the default 0: set before a VMM opens. */
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vhca/network",
+		 b->uuid);
+	ASSERT_EQ(0, vhca_sysfs_write(path, "7"));
+	EXPECT_EQ(-EINVAL, vhca_sysfs_write(path, "seven"));
+	ASSERT_EQ(0, side_open(a, 1));
+	ASSERT_EQ(0, side_open(b, 2));
+	EXPECT_EQ(-EBUSY, vhca_sysfs_write(path, "0"));
+	ASSERT_EQ(0, vhca_connect_rc(&a->drv, a->qp, b->qp, b->gid));
+	ASSERT_EQ(0, vhca_connect_rc(&b->drv, b->qp, a->qp, a->gid));
+	vhca_queue_post_recv(&b->rq, 1, b->buf.iova, 64, b->key);
+	post(a, OP_SEND, 2, 0, 8, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	EXPECT_EQ(ST_RETRY_EXC, c.status);	/* nobody answers on network 0 */
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&b->cqq, &c, 200));
+}
+
+TEST_HARNESS_MAIN
