@@ -179,6 +179,19 @@ static void vhca_complete(struct vhca_cq *cq, const struct vhca_wc *wc)
 		fn->ops->event(fn, VHCA_EVENT_CQ_ERR, cq->obj.handle);
 }
 
+/* Put the datagram's network header in the first 40 bytes of a receive. */
+static int vhca_write_grh(struct vhca_qp *qp, struct vhca_qp *peer,
+			  const struct vhca_send_wr *wr, u64 len,
+			  const struct vhca_extent *dst, u32 ndst, u8 *type)
+{
+	u8 grh[VHCA_GRH_BYTES], sgid[16];
+	struct vhca_function *fn = qp->obj.fn;
+
+	memcpy(sgid, fn->gids[wr->av.sgid_index].raw, sizeof(sgid));
+	*type = vhca_grh_build(grh, sgid, wr->av.dgid, &wr->av, len);
+	return vhca_copy_to_extents(dst, ndst, grh, sizeof(grh));
+}
+
 /*
  * A receive at @peer: take its next receive entry and scatter @src into it.
  * The receive completion is written here; the sender's status is returned.
@@ -226,7 +239,10 @@ static int vhca_deliver(struct vhca_qp *qp, struct vhca_qp *peer,
 		wc.status = VHCA_WC_LOC_LEN_ERR;
 		ret = VHCA_WC_REM_INV_REQ_ERR;
 	} else if (with_data) {
-		n = vhca_copy(dst, rwr.num_sge, src, nsrc, grh);
+		n = grh ? vhca_write_grh(qp, peer, wr, len, dst, rwr.num_sge,
+					 &wc.network_hdr_type) : 0;
+		if (!n)
+			n = vhca_copy(dst, rwr.num_sge, src, nsrc, grh);
 		wc.status = n < 0 ? VHCA_WC_LOC_PROT_ERR : VHCA_WC_SUCCESS;
 		wc.byte_len = n < 0 ? 0 : n + grh;
 		ret = n < 0 ? VHCA_WC_REM_OP_ERR : VHCA_WC_SUCCESS;

@@ -168,6 +168,44 @@ ssize_t vhca_copy(const struct vhca_extent *dst, unsigned int ndst,
 }
 
 /**
+ * vhca_copy_to_extents() - write a kernel buffer into the start of extents
+ * @dst:  destination extents
+ * @ndst: their count
+ * @buf:  source
+ * @len:  bytes; the caller checked they fit
+ *
+ * Context: process, inside the data-path SRCU read section.
+ * Return: 0, or -EFAULT if guest memory vanished under an MR.
+ */
+int vhca_copy_to_extents(const struct vhca_extent *dst, unsigned int ndst,
+			 const void *buf, u32 len)
+{
+	unsigned int di;
+	struct page *pg;
+	u64 addr, off;
+	u32 n;
+	void *va;
+
+	for (di = 0; di < ndst && len; di++) {
+		for (off = 0; off < dst[di].len && len; off += n) {
+			addr = dst[di].addr + off;
+			n = min3((u32)(dst[di].len - off), len,
+				 (u32)(PAGE_SIZE - offset_in_page(addr)));
+			pg = vhca_extent_page(&dst[di], addr);
+			if (!pg)
+				return -EFAULT;
+			va = kmap_local_page(pg);
+			memcpy(va + offset_in_page(addr), buf, n);
+			kunmap_local(va);
+			vhca_extent_page_done(&dst[di], addr);
+			buf += n;
+			len -= n;
+		}
+	}
+	return 0;
+}
+
+/**
  * vhca_extent_map_u64() - map the 8 bytes an atomic operates on
  * @ext:  a checked extent of 8 bytes, 8-byte aligned
  * @page: set to the page to pass to vhca_extent_unmap_u64()

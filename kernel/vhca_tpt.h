@@ -25,6 +25,8 @@ u32 vhca_tpt_check(struct vhca_function *fn, struct vhca_pd *pd, u32 key,
 void vhca_extent_put(struct vhca_extent *ext);
 ssize_t vhca_copy(const struct vhca_extent *dst, unsigned int ndst,
 		  const struct vhca_extent *src, unsigned int nsrc, u32 offset);
+int vhca_copy_to_extents(const struct vhca_extent *dst, unsigned int ndst,
+			 const void *buf, u32 len);
 u64 *vhca_extent_map_u64(const struct vhca_extent *ext, struct page **page);
 void vhca_extent_unmap_u64(const struct vhca_extent *ext, u64 *p);
 

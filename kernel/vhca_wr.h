@@ -158,6 +158,7 @@ enum vhca_wc_status {
  * @src_qp:     sender's QP (UD/GSI receives)
  * @flags:      VHCA_WC_*
  * @solicited:  the sender asked for a solicited event
+ * @network_hdr_type: with %VHCA_WC_GRH: 1 IPv4, 2 IPv6 (RoCE v2)
  */
 struct vhca_wc {
 	u64 wr_id;
@@ -169,6 +170,7 @@ struct vhca_wc {
 	u32 src_qp;
 	u32 flags;
 	bool solicited;
+	u8 network_hdr_type;
 };
 
 #endif /* _VHCA_WR_H */

@@ -454,6 +454,82 @@ TEST_F(pair, armed_cq_notifies)
 	EXPECT_EQ(0, vector_wait(&self->b.drv, 2));
 }
 
+/* A UD QP on @s, moved to RTS with Q_Key @qkey. */
+static int ud_qp(struct side *s, uint32_t qkey, uint32_t *qp,
+		 struct vhca_mem *ring, struct vhca_queue *sq,
+		 struct vhca_queue *rq)
+{
+	struct vhca_qp_args a = { .pd = s->pd, .cq = s->cq, .type = 4,
+				  .wr = QP_WR, .sge = QP_SGE };
+	struct pvrdma_qp_attr at = { .qp_state = 1, .port_num = 1 };
+	uint32_t sq_pages = QP_WR * vhca_wqe_size(80, QP_SGE) / PAGE;
+	int ret;
+
+	at.qkey = qkey;
+	ret = vhca_create_qp(&s->drv, &a, qp, ring);
+	if (!ret)	/* INIT: STATE | PKEY_INDEX | PORT | QKEY */
+		ret = vhca_modify_qp(&s->drv, *qp, 0x1 | 0x10 | 0x20 | 0x40, &at);
+	at.qp_state = 2;
+	if (!ret)
+		ret = vhca_modify_qp(&s->drv, *qp, 0x1, &at);
+	at.qp_state = 3;
+	if (!ret)	/* RTS: STATE | SQ_PSN */
+		ret = vhca_modify_qp(&s->drv, *qp, 0x1 | 0x10000, &at);
+	*sq = (struct vhca_queue){ ring, 0, PAGE, QP_WR, vhca_wqe_size(80, QP_SGE), 0 };
+	*rq = (struct vhca_queue){ ring, 8, (1 + sq_pages) * PAGE, QP_WR,
+				   vhca_wqe_size(16, QP_SGE), 0 };
+	return ret;
+}
+
+TEST_F(pair, ud_send_with_grh_and_qkey)
+{
+	struct vhca_queue asq, arq, bsq, brq;
+	struct vhca_mem ar, br;
+	uint32_t aqp, bqp;
+	struct vhca_sq_wqe w = { .wr_id = 30, .opcode = OP_SEND, .flags = 2,
+				 .num_sge = 1, .ud_qkey = 0x11111111 };
+	struct vhca_cqe c;
+	uint8_t *grh = at(&self->b, 0);
+
+	ASSERT_EQ(0, ud_qp(&self->a, 0x22222222, &aqp, &ar, &asq, &arq));
+	ASSERT_EQ(0, ud_qp(&self->b, 0x11111111, &bqp, &br, &bsq, &brq));
+	memset(at(&self->a, 0), 0xab, 64);
+	vhca_queue_post_recv(&brq, 31, self->b.buf.iova, 40 + 256, self->b.key);
+	w.ud_qpn = bqp;
+	memcpy(w.ud_dgid, self->b.gid, 16);
+	w.sge[0].addr = self->a.buf.iova;
+	w.sge[0].length = 64;
+	w.sge[0].lkey = self->a.key;
+	vhca_queue_post_send(&asq, &w);
+	vhca_doorbell(&self->a.drv, 0, 0, aqp | PVRDMA_UAR_QP_SEND);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_RECV, c.opcode);
+	EXPECT_EQ(40 + 64, c.byte_len);
+	EXPECT_EQ(aqp, c.src_qp);
+	EXPECT_TRUE(c.flags & 1);		/* GRH */
+	EXPECT_EQ(0x60, grh[0] & 0xf0);	/* IPv6 header for fe80:: GIDs */
+	EXPECT_EQ(0, memcmp(grh + 8, self->a.gid, 16));
+	EXPECT_EQ(0, memcmp(grh + 24, self->b.gid, 16));
+	EXPECT_EQ(0xab, at(&self->b, 40)[63]);
+	/* A wrong Q_Key: the sender completes, the datagram is dropped. */
+	vhca_queue_post_recv(&brq, 32, self->b.buf.iova, 40 + 256, self->b.key);
+	w.ud_qkey = 0x33333333;
+	vhca_queue_post_send(&asq, &w);
+	vhca_doorbell(&self->a.drv, 0, 0, aqp | PVRDMA_UAR_QP_SEND);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 300));
+	/* Bit 31 set: the sending QP's own Q_Key (0x22222222) is used. */
+	w.ud_qkey = 0x80000000;
+	vhca_queue_post_send(&asq, &w);
+	vhca_doorbell(&self->a.drv, 0, 0, aqp | PVRDMA_UAR_QP_SEND);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 300));
+}
+
 FIXTURE(net) {
 	struct side a, b;
 };

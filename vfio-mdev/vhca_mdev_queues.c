@@ -134,7 +134,7 @@ static bool vhca_mdev_cq_push(struct vhca_cq *cq, const struct vhca_wc *wc)
 
 	if (READ_ONCE(c->mem.revoked))
 		return false;
-	pvrdma_cqe_encode(wc, !cq->uctx, 0, cqe);
+	pvrdma_cqe_encode(wc, !cq->uctx, wc->network_hdr_type, cqe);
 	spin_lock(&c->lock);
 	if (vhca_mdev_pages_rw(c->mem.pages, PVRDMA_RING_STATE_RX, &state,
 			       sizeof(state), false))
