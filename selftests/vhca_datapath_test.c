@@ -454,6 +454,87 @@ TEST_F(pair, armed_cq_notifies)
 	EXPECT_EQ(0, vector_wait(&self->b.drv, 2));
 }
 
+static uint64_t counter(const char *uuid, const char *name)
+{
+	char path[256];
+	uint64_t v = ~0ull;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/counters/%s",
+		 uuid, name);
+	vhca_sysfs_read_u64(path, &v);
+	return v;
+}
+
+TEST_F(pair, peer_reset_mid_transfer)
+{
+	unsigned int i, ok = 0, failed = 0;
+	struct vhca_cqe c;
+
+	for (i = 0; i < 48; i++)
+		post(&self->a, OP_WRITE, 100 + i, 0, BUF_PAGES * PAGE,
+		     self->b.buf.iova, self->b.key);
+	/* B's VMM resets its device while A's writes are in flight. */
+	ASSERT_EQ(0, vhca_dev_reset(&self->b.dev));
+	EXPECT_EQ(0, counter(self->b.uuid, "pinned_pages"));
+	EXPECT_EQ(0, counter(self->b.uuid, "qps"));
+	for (i = 0; i < 48; i++) {
+		ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 10000));
+		EXPECT_EQ(100 + i, c.wr_id);
+		if (c.status == ST_OK)
+			ok++;
+		else
+			failed++;
+	}
+	/* Everything completes; once one fails the rest are flushed. */
+	EXPECT_EQ(48, ok + failed);
+	TH_LOG("%u writes landed before the reset, %u failed", ok, failed);
+}
+
+TEST_F(pair, many_qps_in_parallel)
+{
+	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	struct { uint32_t qa, qb; struct vhca_mem ra, rb; struct vhca_queue sq; } q[8];
+	unsigned int i, j, seen = 0;
+	struct vhca_cqe c;
+
+	for (i = 0; i < 8; i++) {
+		args.pd = self->a.pd;
+		args.cq = self->a.cq;
+		ASSERT_EQ(0, vhca_create_qp(&self->a.drv, &args, &q[i].qa, &q[i].ra));
+		args.pd = self->b.pd;
+		args.cq = self->b.cq;
+		ASSERT_EQ(0, vhca_create_qp(&self->b.drv, &args, &q[i].qb, &q[i].rb));
+		ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, q[i].qa, q[i].qb, self->b.gid));
+		ASSERT_EQ(0, vhca_connect_rc(&self->b.drv, q[i].qb, q[i].qa, self->a.gid));
+		q[i].sq = (struct vhca_queue){ &q[i].ra, 0, PAGE, QP_WR,
+					       vhca_wqe_size(80, QP_SGE), 0 };
+	}
+	/* Each QP writes its own 512-byte slice of B's buffer, 16 times. */
+	for (j = 0; j < 16; j++) {
+		for (i = 0; i < 8; i++) {
+			struct vhca_sq_wqe w = { .wr_id = i << 8 | j, .opcode = OP_WRITE,
+						 .flags = 2, .num_sge = 1 };
+
+			memset(at(&self->a, i * 512), 'a' + i, 512);
+			w.remote_addr = self->b.buf.iova + i * 512;
+			w.rkey = self->b.key;
+			w.sge[0].addr = self->a.buf.iova + i * 512;
+			w.sge[0].length = 512;
+			w.sge[0].lkey = self->a.key;
+			vhca_queue_post_send(&q[i].sq, &w);
+			vhca_doorbell(&self->a.drv, 0, 0, q[i].qa | PVRDMA_UAR_QP_SEND);
+		}
+	}
+	for (i = 0; i < 8 * 16; i++) {
+		ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 10000));
+		EXPECT_EQ(ST_OK, c.status);
+		seen++;
+	}
+	EXPECT_EQ(128, seen);
+	for (i = 0; i < 8; i++)
+		EXPECT_EQ('a' + i, at(&self->b, i * 512 + 511)[0]);
+}
+
 /* A UD QP on @s, moved to RTS with Q_Key @qkey. */
 static int ud_qp(struct side *s, uint32_t qkey, uint32_t *qp,
 		 struct vhca_mem *ring, struct vhca_queue *sq,
