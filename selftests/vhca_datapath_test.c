@@ -535,6 +535,76 @@ TEST_F(pair, many_qps_in_parallel)
 		EXPECT_EQ('a' + i, at(&self->b, i * 512 + 511)[0]);
 }
 
+TEST_F(pair, srq_feeds_a_qp)
+{
+	struct pvrdma_req_create_srq r = { };
+	struct vhca_qp_args args = { .pd = 0, .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	struct vhca_mem sring, sdir, qring;
+	struct vhca_queue srq;
+	uint32_t srqn = 0, qb, qa;
+	struct vhca_sq_wqe w = { .wr_id = 41, .opcode = OP_SEND, .flags = 2,
+				 .num_sge = 1 };
+	struct vhca_queue asq;
+	struct vhca_cqe c;
+	uint64_t pdir;
+
+	ASSERT_EQ(0, vhca_mem_alloc(&self->b.drv, 3 * PAGE, &sring));
+	ASSERT_EQ(0, vhca_pdir_build(&self->b.drv, &sring, &pdir, &sdir));
+	r.pdir_dma = pdir;
+	r.pd_handle = self->b.pd;
+	r.nchunks = 3;
+	r.attrs.max_wr = 64;
+	r.attrs.max_sge = QP_SGE;
+	ASSERT_EQ(0, vhca_drv_cmd(&self->b.drv, PVRDMA_CMD_CREATE_SRQ, &r,
+				  sizeof(r), &srqn, 4));
+	args.pd = self->b.pd;
+	args.cq = self->b.cq;
+	args.srq = srqn;
+	ASSERT_EQ(0, vhca_create_qp(&self->b.drv, &args, &qb, &qring));
+	args.pd = self->a.pd;
+	args.cq = self->a.cq;
+	args.srq = 0;
+	ASSERT_EQ(0, vhca_create_qp(&self->a.drv, &args, &qa, &self->a.qp_ring));
+	ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, qa, qb, self->b.gid));
+	ASSERT_EQ(0, vhca_connect_rc(&self->b.drv, qb, qa, self->a.gid));
+	srq = (struct vhca_queue){ &sring, 8, PAGE, 64, vhca_wqe_size(16, QP_SGE), 0 };
+	vhca_queue_post_recv(&srq, 40, self->b.buf.iova, 128, self->b.key);
+	asq = (struct vhca_queue){ &self->a.qp_ring, 0, PAGE, QP_WR,
+				   vhca_wqe_size(80, QP_SGE), 0 };
+	w.sge[0].addr = self->a.buf.iova;
+	w.sge[0].length = 100;
+	w.sge[0].lkey = self->a.key;
+	vhca_queue_post_send(&asq, &w);
+	vhca_doorbell(&self->a.drv, 0, 0, qa | PVRDMA_UAR_QP_SEND);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(40, c.wr_id);
+	EXPECT_EQ(qb, c.qp);		/* the QP's handle, not the SRQ's */
+	EXPECT_EQ(100, c.byte_len);
+	/* The SRQ cannot go while a QP uses it. */
+	EXPECT_EQ(EBUSY, vhca_destroy(&self->b.drv, PVRDMA_CMD_DESTROY_SRQ, srqn));
+}
+
+TEST_F(pair, solicited_only_arming)
+{
+	struct vhca_sq_wqe w = { .wr_id = 53, .opcode = OP_SEND,
+				 .flags = 2 | 4, .num_sge = 0 };	/* solicited */
+	struct vhca_cqe c;
+
+	vhca_drv_vector_count(&self->b.drv, 2);
+	vhca_doorbell(&self->b.drv, 0, PVRDMA_UAR_CQ_OFFSET,
+		      self->b.cq | PVRDMA_UAR_CQ_ARM_SOL);
+	vhca_queue_post_recv(&self->b.rq, 50, self->b.buf.iova, 64, self->b.key);
+	vhca_queue_post_recv(&self->b.rq, 51, self->b.buf.iova, 64, self->b.key);
+	post(&self->a, OP_SEND, 52, 0, 8, 0, 0);	/* not solicited */
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(0, vector_wait(&self->b.drv, 2));
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(1, vector_wait(&self->b.drv, 2));
+}
+
 /* A UD QP on @s, moved to RTS with Q_Key @qkey. */
 static int ud_qp(struct side *s, uint32_t qkey, uint32_t *qp,
 		 struct vhca_mem *ring, struct vhca_queue *sq,
