@@ -23,16 +23,6 @@
 #define PAGE 4096u
 #define ERR_NOT_ACTIVE PVRDMA_ERR_NOT_ACTIVE
 
-static uint64_t counter(const char *uuid, const char *name)
-{
-	char path[256];
-	uint64_t v = ~0ull;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/counters/%s",
-		 uuid, name);
-	vhca_sysfs_read_u64(path, &v);
-	return v;
-}
 
 static void state_of(const char *uuid, char *buf, size_t len)
 {
@@ -68,7 +58,7 @@ FIXTURE_TEARDOWN(pv)
 	vhca_dev_close(&self->dev);
 	/* Closing the device (the VMM going away) releases everything. */
 	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++)
-		EXPECT_EQ(0, counter(self->uuid, objs[i]))
+		EXPECT_EQ(0, vhca_instance_counter(self->uuid, objs[i]))
 			TH_LOG("%s left after close", objs[i]);
 	EXPECT_EQ(0, vhca_instance_remove(self->uuid));
 }
@@ -89,7 +79,7 @@ TEST_F(pv, probe_handshake)
 	state_of(self->uuid, state, sizeof(state));
 	EXPECT_STREQ("active", state);
 	/* 4 + 4 ring pages are pinned for the device rings. */
-	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, command_raises_vector_0)
@@ -140,7 +130,7 @@ TEST_F(pv, commands_before_activation_touch_nothing)
 	EXPECT_EQ(0, vhca_drv_reg(&self->drv, PVRDMA_REG_ERR));
 	EXPECT_EQ(ERR_NOT_ACTIVE, vhca_drv_cmd(&self->drv, PVRDMA_CMD_QUERY_PORT,
 					       &r, sizeof(r), NULL, 0));
-	EXPECT_EQ(0, counter(self->uuid, "commands"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "commands"));
 	vhca_drv_set_reg(&self->drv, PVRDMA_REG_CTL, PVRDMA_CTL_ACTIVATE);
 	EXPECT_EQ(0, vhca_drv_reg(&self->drv, PVRDMA_REG_ERR));
 	EXPECT_EQ(0, vhca_drv_cmd(&self->drv, PVRDMA_CMD_QUERY_PORT, &r,
@@ -149,7 +139,7 @@ TEST_F(pv, commands_before_activation_touch_nothing)
 	vhca_drv_set_reg(&self->drv, PVRDMA_REG_CTL, PVRDMA_CTL_RESET);
 	EXPECT_EQ(ERR_NOT_ACTIVE, vhca_drv_cmd(&self->drv, PVRDMA_CMD_QUERY_PORT,
 					       &r, sizeof(r), NULL, 0));
-	EXPECT_EQ(0, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, bad_device_ring_page_counts)
@@ -164,7 +154,7 @@ TEST_F(pv, bad_device_ring_page_counts)
 		EXPECT_NE(0, vhca_drv_reg(&self->drv, PVRDMA_REG_ERR));
 		state_of(self->uuid, state, sizeof(state));
 		EXPECT_STREQ("reset", state);
-		EXPECT_EQ(0, counter(self->uuid, "pinned_pages"));
+		EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pinned_pages"));
 	}
 }
 
@@ -181,7 +171,7 @@ TEST_F(pv, bad_dsr_addresses)
 	vhca_drv_set_reg(&self->drv, PVRDMA_REG_DSRLOW, (uint32_t)self->drv.dsr.iova + 4);
 	vhca_drv_set_reg(&self->drv, PVRDMA_REG_DSRHIGH, self->drv.dsr.iova >> 32);
 	EXPECT_NE(0, vhca_drv_reg(&self->drv, PVRDMA_REG_ERR));
-	EXPECT_EQ(0, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, unknown_and_unimplemented_commands)
@@ -195,7 +185,7 @@ TEST_F(pv, unknown_and_unimplemented_commands)
 				  sizeof(payload), NULL, 0));
 	EXPECT_NE(0, vhca_drv_cmd(&self->drv, PVRDMA_CMD_RESIZE_CQ, payload,
 				  sizeof(payload), NULL, 0));
-	EXPECT_EQ(3, counter(self->uuid, "command_errors"));
+	EXPECT_EQ(3, vhca_instance_counter(self->uuid, "command_errors"));
 }
 
 TEST_F(pv, pd_lifecycle_and_errors)
@@ -207,13 +197,13 @@ TEST_F(pv, pd_lifecycle_and_errors)
 	EXPECT_NE(0, pd);
 	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd2));
 	EXPECT_NE(pd, pd2);
-	EXPECT_EQ(2, counter(self->uuid, "pds"));
+	EXPECT_EQ(2, vhca_instance_counter(self->uuid, "pds"));
 	EXPECT_EQ(ENOENT, vhca_create_pd(&self->drv, 77, &pd2));	/* no such context */
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
 	EXPECT_EQ(ENOENT, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
 	EXPECT_EQ(ENOENT, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, 0));
 	EXPECT_EQ(ENOENT, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, 0xffffffff));
-	EXPECT_EQ(1, counter(self->uuid, "pds"));
+	EXPECT_EQ(1, vhca_instance_counter(self->uuid, "pds"));
 }
 
 TEST_F(pv, user_context_uar_pages)
@@ -242,7 +232,7 @@ TEST_F(pv, user_context_uar_pages)
 	EXPECT_EQ(EBUSY, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_UC, ctx));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_UC, ctx));
-	EXPECT_EQ(0, counter(self->uuid, "uctxs"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "uctxs"));
 }
 
 TEST_F(pv, cq_lifecycle_and_pins)
@@ -252,14 +242,14 @@ TEST_F(pv, cq_lifecycle_and_pins)
 
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
 	ASSERT_EQ(0, vhca_create_cq(&self->drv, 1024, 0, &cq, &ring));
-	EXPECT_EQ(1, counter(self->uuid, "cqs"));
-	EXPECT_EQ(8 + 17, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(1, vhca_instance_counter(self->uuid, "cqs"));
+	EXPECT_EQ(8 + 17, vhca_instance_counter(self->uuid, "pinned_pages"));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, cq));
-	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
-	EXPECT_EQ(0, counter(self->uuid, "cqs"));
+	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "cqs"));
 	/* A 16384-entry CQ spans 257 pages: two page tables. */
 	ASSERT_EQ(0, vhca_create_cq(&self->drv, 16384, 0, &cq, &ring));
-	EXPECT_EQ(8 + 257, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8 + 257, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, cq_hostile_sizes)
@@ -273,8 +263,8 @@ TEST_F(pv, cq_hostile_sizes)
 	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 32768, 600, &cq, &ring));	/* > max_cqe */
 	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 1024, 16, &cq, &ring));	/* one page short */
 	EXPECT_EQ(EINVAL, vhca_create_cq(&self->drv, 64, 1, &cq, &ring));	/* no data page */
-	EXPECT_EQ(0, counter(self->uuid, "cqs"));
-	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "cqs"));
+	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, hostile_page_directories)
@@ -313,7 +303,7 @@ TEST_F(pv, hostile_page_directories)
 	r.nchunks = 2;
 	EXPECT_EQ(0, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_CQ, &r,
 				  sizeof(r), NULL, 0));
-	EXPECT_EQ(8 + 2, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8 + 2, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, memory_regions)
@@ -338,7 +328,7 @@ TEST_F(pv, memory_regions)
 				  sizeof(r), resp, sizeof(resp)));
 	EXPECT_EQ(resp[0], resp[1] >> 8);	/* key = handle << 8 | tag */
 	EXPECT_EQ(resp[1], resp[2]);
-	EXPECT_EQ(8 + 3, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8 + 3, vhca_instance_counter(self->uuid, "pinned_pages"));
 	r.nchunks = 2;		/* does not match the span */
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_MR, &r,
 				       sizeof(r), NULL, 0));
@@ -380,11 +370,11 @@ TEST_F(pv, memory_regions)
 	r.flags = 4;
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_MR, &r,
 				       sizeof(r), NULL, 0));
-	EXPECT_EQ(3, counter(self->uuid, "mrs"));
+	EXPECT_EQ(3, vhca_instance_counter(self->uuid, "mrs"));
 	/* The PD cannot go while MRs use it. */
 	EXPECT_EQ(EBUSY, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, pd));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_MR, resp[0]));
-	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, qp_lifecycle_and_state_machine)
@@ -424,7 +414,7 @@ TEST_F(pv, qp_lifecycle_and_state_machine)
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_QP, qp));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_CQ, a.cq));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_PD, a.pd));
-	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, qp_hostile_sizes_and_types)
@@ -457,7 +447,7 @@ TEST_F(pv, qp_hostile_sizes_and_types)
 	ASSERT_EQ(0, vhca_create_qp(&self->drv, &a, &gsi, &qring));
 	EXPECT_EQ(1, gsi);
 	EXPECT_EQ(ENOSPC, vhca_create_qp(&self->drv, &a, &qp, &qring));
-	EXPECT_EQ(1, counter(self->uuid, "qps"));
+	EXPECT_EQ(1, vhca_instance_counter(self->uuid, "qps"));
 }
 
 TEST_F(pv, qp_ring_pages_must_fit)
@@ -488,7 +478,7 @@ TEST_F(pv, qp_ring_pages_must_fit)
 	r.send_chunks = 4;	/* nothing left for the receive ring */
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_QP, &r,
 				       sizeof(r), NULL, 0));
-	EXPECT_EQ(0, counter(self->uuid, "qps"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "qps"));
 }
 
 TEST_F(pv, srq_lifecycle)
@@ -535,7 +525,7 @@ TEST_F(pv, srq_lifecycle)
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_SRQ, &r,
 				       sizeof(r), NULL, 0));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_SRQ, srq));
-	EXPECT_EQ(0, counter(self->uuid, "srqs"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "srqs"));
 }
 
 TEST_F(pv, gid_binds)
@@ -589,11 +579,11 @@ TEST_F(pv, dma_unmap_revokes_objects)
 	uint32_t type = 0, info = 0, state = 0, qp = 2;
 
 	populate(_metadata, &self->drv, &cring, &qring);
-	EXPECT_EQ(8 + 5 + 7, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8 + 5 + 7, vhca_instance_counter(self->uuid, "pinned_pages"));
 	/* The VMM unmaps the QP's ring while the QP exists. */
 	ASSERT_EQ(0, vhca_mem_unmap(&self->drv, &qring));
-	EXPECT_EQ(8 + 5, counter(self->uuid, "pinned_pages"));
-	EXPECT_EQ(1, counter(self->uuid, "revoked"));
+	EXPECT_EQ(8 + 5, vhca_instance_counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(1, vhca_instance_counter(self->uuid, "revoked"));
 	ASSERT_EQ(0, vhca_qp_state(&self->drv, qp, &state));
 	EXPECT_EQ(6, state);	/* ERR */
 	ASSERT_EQ(0, vhca_drv_async_event(&self->drv, &type, &info));
@@ -602,7 +592,7 @@ TEST_F(pv, dma_unmap_revokes_objects)
 	EXPECT_EQ(1, vhca_drv_vector_count(&self->drv, 1));
 	/* The dead QP can be destroyed; nothing is double-unpinned. */
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_QP, qp));
-	EXPECT_EQ(8 + 5, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(8 + 5, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, unmapped_command_slot_is_fatal_for_this_instance_only)
@@ -616,7 +606,7 @@ TEST_F(pv, unmapped_command_slot_is_fatal_for_this_instance_only)
 	EXPECT_NE(0, vhca_drv_reg(&self->drv, PVRDMA_REG_ERR));
 	state_of(self->uuid, state, sizeof(state));
 	EXPECT_STREQ("fatal", state);
-	EXPECT_EQ(1, counter(self->uuid, "fatal"));
+	EXPECT_EQ(1, vhca_instance_counter(self->uuid, "fatal"));
 	/* A new DSR brings it back. */
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
 	EXPECT_EQ(0, vhca_drv_cmd(&self->drv, PVRDMA_CMD_QUERY_PORT, &r,
@@ -628,21 +618,21 @@ TEST_F(pv, reset_releases_everything)
 	struct vhca_mem cring, qring;
 
 	populate(_metadata, &self->drv, &cring, &qring);
-	EXPECT_EQ(1, counter(self->uuid, "qps"));
+	EXPECT_EQ(1, vhca_instance_counter(self->uuid, "qps"));
 	ASSERT_EQ(0, vhca_dev_reset(&self->dev));
-	EXPECT_EQ(0, counter(self->uuid, "qps"));
-	EXPECT_EQ(0, counter(self->uuid, "cqs"));
-	EXPECT_EQ(0, counter(self->uuid, "pds"));
-	EXPECT_EQ(0, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "qps"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "cqs"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pds"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pinned_pages"));
 	populate(_metadata, &self->drv, &cring, &qring);
 	vhca_drv_set_reg(&self->drv, PVRDMA_REG_CTL, PVRDMA_CTL_RESET);
-	EXPECT_EQ(0, counter(self->uuid, "qps"));
-	EXPECT_EQ(0, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "qps"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pinned_pages"));
 	/* A second DSR while active implies a reset too. */
 	populate(_metadata, &self->drv, &cring, &qring);
 	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
-	EXPECT_EQ(0, counter(self->uuid, "qps"));
-	EXPECT_EQ(8, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "qps"));
+	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
 TEST_F(pv, vmm_killed_with_live_objects)
@@ -668,8 +658,8 @@ TEST_F(pv, vmm_killed_with_live_objects)
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFSIGNALED(status));
-	EXPECT_EQ(0, counter(self->uuid, "qps"));
-	EXPECT_EQ(0, counter(self->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "qps"));
+	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "pinned_pages"));
 	ASSERT_EQ(0, vhca_dev_open(&self->dev, self->uuid));
 	ASSERT_EQ(0, vhca_drv_init(&self->drv, &self->dev));
 }
@@ -696,12 +686,12 @@ TEST(handles_are_per_instance)
 	/* B has no PDs: A's handles mean nothing there. */
 	EXPECT_EQ(ENOENT, vhca_destroy(&b, PVRDMA_CMD_DESTROY_PD, pd_a));
 	ASSERT_EQ(0, vhca_create_pd(&b, 0, &pd_b));
-	EXPECT_EQ(2, counter(ua, "pds"));
-	EXPECT_EQ(1, counter(ub, "pds"));
+	EXPECT_EQ(2, vhca_instance_counter(ua, "pds"));
+	EXPECT_EQ(1, vhca_instance_counter(ub, "pds"));
 	/* Resetting A leaves B alone. */
 	vhca_drv_set_reg(&a, PVRDMA_REG_CTL, PVRDMA_CTL_RESET);
-	EXPECT_EQ(0, counter(ua, "pds"));
-	EXPECT_EQ(1, counter(ub, "pds"));
+	EXPECT_EQ(0, vhca_instance_counter(ua, "pds"));
+	EXPECT_EQ(1, vhca_instance_counter(ub, "pds"));
 	EXPECT_EQ(0, vhca_destroy(&b, PVRDMA_CMD_DESTROY_PD, pd_b));
 	vhca_drv_fini(&a);
 	vhca_drv_fini(&b);

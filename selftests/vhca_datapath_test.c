@@ -454,16 +454,6 @@ TEST_F(pair, armed_cq_notifies)
 	EXPECT_EQ(0, vector_wait(&self->b.drv, 2));
 }
 
-static uint64_t counter(const char *uuid, const char *name)
-{
-	char path[256];
-	uint64_t v = ~0ull;
-
-	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/counters/%s",
-		 uuid, name);
-	vhca_sysfs_read_u64(path, &v);
-	return v;
-}
 
 TEST_F(pair, peer_reset_mid_transfer)
 {
@@ -475,8 +465,8 @@ TEST_F(pair, peer_reset_mid_transfer)
 		     self->b.buf.iova, self->b.key);
 	/* B's VMM resets its device while A's writes are in flight. */
 	ASSERT_EQ(0, vhca_dev_reset(&self->b.dev));
-	EXPECT_EQ(0, counter(self->b.uuid, "pinned_pages"));
-	EXPECT_EQ(0, counter(self->b.uuid, "qps"));
+	EXPECT_EQ(0, vhca_instance_counter(self->b.uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(self->b.uuid, "qps"));
 	for (i = 0; i < 48; i++) {
 		ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 10000));
 		EXPECT_EQ(100 + i, c.wr_id);

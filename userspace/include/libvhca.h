@@ -64,6 +64,7 @@ int vhca_type_available(const char *hca, const char *type,
 int vhca_instance_create(const char *hca, const char *type, const char *uuid);
 int vhca_instance_remove(const char *uuid);
 int vhca_instance_exists(const char *uuid);
+uint64_t vhca_instance_counter(const char *uuid, const char *name);
 void vhca_uuid_generate(char out[VHCA_UUID_LEN + 1]);
 
 #endif /* _LIBVHCA_H */

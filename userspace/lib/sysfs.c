@@ -115,6 +115,22 @@ int vhca_instance_exists(const char *uuid)
 	return access(path, F_OK) == 0;
 }
 
+/**
+ * vhca_instance_counter() - one of an instance's counters/ files
+ * @uuid: the instance
+ * @name: counter name (commands, pinned_pages, qps, ...)
+ *
+ * Return: the value, or ~0 if it cannot be read.
+ */
+uint64_t vhca_instance_counter(const char *uuid, const char *name)
+{
+	char path[512];
+	uint64_t v;
+
+	snprintf(path, sizeof(path), MDEV_DEVICES "/%s/counters/%s", uuid, name);
+	return vhca_sysfs_read_u64(path, &v) ? ~0ull : v;
+}
+
 void vhca_uuid_generate(char out[VHCA_UUID_LEN + 1])
 {
 	unsigned char b[16];
