@@ -100,6 +100,9 @@ EXPORT_SYMBOL_GPL(vhca_function_create);
  * @index: 0..%VHCA_GIDS-1
  * @gid:   16 bytes, or NULL to clear the entry
  *
+ * A cleared entry may still be in use by a data-path turn that read it
+ * before; callers that need it unused call vhca_function_quiesce().
+ *
  * Context: process; serialised with other control operations on @fn.
  */
 void vhca_gid_set(struct vhca_function *fn, unsigned int index,
@@ -111,11 +114,8 @@ void vhca_gid_set(struct vhca_function *fn, unsigned int index,
 		return;
 	g = &fn->gids[array_index_nospec(index, VHCA_GIDS)];
 	WRITE_ONCE(g->valid, false);
-	if (!gid) {
-		/* Sends that still see the old GID finish before we return. */
-		vhca_function_quiesce();
+	if (!gid)
 		return;
-	}
 	memcpy(g->raw, gid, sizeof(g->raw));
 	smp_wmb();	/* the GID before the flag that publishes it */
 	WRITE_ONCE(g->valid, true);

@@ -214,6 +214,7 @@ static int cmd_destroy_bind(struct vhca_mdev *vm, const void *req, void *resp)
 		return -ENOENT;
 	memset(gid, 0, sizeof(*gid));
 	vhca_gid_set(vm->fn, index, NULL);
+	vhca_function_quiesce();	/* no send still routes to it */
 	return 0;
 }
 

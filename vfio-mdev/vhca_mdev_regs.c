@@ -39,9 +39,10 @@ void vhca_mdev_device_reset(struct vhca_mdev *vm)
 	unsigned int i;
 
 	lockdep_assert_held(&vm->lock);
-	vhca_function_clear(vm->fn);
+	/* Unreachable first; clearing the objects then waits for the turns. */
 	for (i = 0; i < VHCA_MDEV_GIDS; i++)
 		vhca_gid_set(vm->fn, i, NULL);
+	vhca_function_clear(vm->fn);
 	vhca_mdev_dev_ring_release(vm, &vm->async_ring);
 	vhca_mdev_dev_ring_release(vm, &vm->cq_ring);
 	memset(vm->gids, 0, sizeof(vm->gids));
