@@ -16,7 +16,7 @@ KMOD_DIR	:= $(BUILD)/kmod/$(KVER)
 MODULES		:= $(KMOD_DIR)/kernel/vhca_core.ko $(KMOD_DIR)/vfio-mdev/vhca_mdev.ko
 
 .PHONY: all modules userspace selftests deps check unit vm-test lint demo \
-	vm-shell clean help
+	vm-shell clean help install-hooks
 
 all: modules userspace
 
@@ -27,6 +27,7 @@ help:
 	@echo "make demo       boot the test VM, create an instance, show it in sysfs and VFIO"
 	@echo "make lint       checkpatch --strict, sparse, W=1 and kernel-doc"
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
+	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
 	@echo "Variables: KVER (kernel release), KDIR (kernel build tree), W=1"
 
 # Kbuild needs the sources in the directory it builds in; a copy per kernel
@@ -70,3 +71,8 @@ clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests clean
+
+# The libvirt hook (libvirt-hooks/README.md); restart libvirtd afterwards.
+install-hooks:
+	install -D -m 0755 libvirt-hooks/vhca-hook.sh \
+		$(DESTDIR)/etc/libvirt/hooks/qemu.d/vhca

@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
 	gcc make libc6-dev rsync xz-utils kmod cpio
 	"linux-headers-$TEST_KVER" linux-source-6.1 sparse
-	qemu-system-x86 busybox-static iproute2 shellcheck
+	qemu-system-x86 busybox-static iproute2 shellcheck mdevctl python3 groff-base man-db
 )
 # Paths inside linux-source-6.1 the build and the lint use.
 ksrc_paths=(
