@@ -377,6 +377,28 @@ TEST_F(pv, memory_regions)
 	EXPECT_EQ(8, vhca_instance_counter(self->uuid, "pinned_pages"));
 }
 
+TEST_F(pv, mr_quota_is_enforced)
+{
+	struct pvrdma_req_create_mr r = { .flags = 1, .access_flags = 1 };
+	uint32_t resp[3], n = 0, pd = 0;
+	int ret = 0;
+
+	/* The guest driver does not count MRs: the device must (row 24). */
+	ASSERT_EQ(0, vhca_drv_probe(&self->drv));
+	ASSERT_EQ(0, vhca_create_pd(&self->drv, 0, &pd));
+	r.pd_handle = pd;
+	while (n < 5000) {
+		ret = vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_MR, &r,
+				   sizeof(r), resp, sizeof(resp));
+		if (ret)
+			break;
+		n++;
+	}
+	EXPECT_EQ(ENOSPC, ret);
+	EXPECT_EQ(4095, n);	/* 1/8 of 32768, handle 0 unused */
+	EXPECT_EQ(4095, vhca_instance_counter(self->uuid, "mrs"));
+}
+
 TEST_F(pv, qp_lifecycle_and_state_machine)
 {
 	struct vhca_qp_args a = { .type = 2, .wr = 64, .sge = 4 };

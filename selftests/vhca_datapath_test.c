@@ -595,6 +595,37 @@ TEST_F(pair, solicited_only_arming)
 	EXPECT_EQ(1, vector_wait(&self->b.drv, 2));
 }
 
+TEST_F(pair, cq_overrun_raises_cq_error)
+{
+	struct vhca_qp_args args = { .pd = 0, .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	struct vhca_sq_wqe w = { .opcode = OP_WRITE, .flags = 2, .num_sge = 0 };
+	struct vhca_mem cring, qring;
+	uint32_t cq, qa, type = 99, info = 0;
+	struct vhca_queue sq;
+	unsigned int i;
+
+	/* A 4-entry CQ that nobody polls, and 8 signaled writes into it. */
+	ASSERT_EQ(0, vhca_create_cq(&self->a.drv, 4, 0, &cq, &cring));
+	args.pd = self->a.pd;
+	args.cq = cq;
+	ASSERT_EQ(0, vhca_create_qp(&self->a.drv, &args, &qa, &qring));
+	ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, qa, self->b.qp, self->b.gid));
+	sq = (struct vhca_queue){ &qring, 0, PAGE, QP_WR, vhca_wqe_size(80, QP_SGE), 0 };
+	w.remote_addr = self->b.buf.iova;
+	w.rkey = self->b.key;
+	for (i = 0; i < 8; i++) {
+		w.wr_id = i;
+		vhca_queue_post_send(&sq, &w);
+	}
+	vhca_doorbell(&self->a.drv, 0, 0, qa | PVRDMA_UAR_QP_SEND);
+	for (i = 0; i < 100 && vhca_drv_async_event(&self->a.drv, &type, &info); i++)
+		usleep(20000);
+	EXPECT_EQ(PVRDMA_EVENT_CQ_ERR, type);
+	EXPECT_EQ(cq, info);
+	/* The four that fit were never overwritten. */
+	EXPECT_EQ(4, *(uint32_t *)((uint8_t *)cring.va + 8));	/* prod_tail */
+}
+
 /* A UD QP on @s, moved to RTS with Q_Key @qkey. */
 static int ud_qp(struct side *s, uint32_t qkey, uint32_t *qp,
 		 struct vhca_mem *ring, struct vhca_queue *sq,
