@@ -35,6 +35,12 @@ run "$vhcactl" list
 say "The instance through VFIO, as QEMU sees it"
 run "$vhcactl" info "$uuid"
 
+say "Drive it as a guest driver would: probe, then one object of each kind"
+run "$vhcactl" selftest "$uuid"
+
+say "Two instances exchange RDMA traffic (the data-path selftests)"
+run "$top/build/selftests/vhca_datapath_test"
+
 say "Remove it; capacity comes back"
 run "$vhcactl" destroy "$uuid"
 run cat /sys/class/mdev_bus/vhca0/mdev_supported_types/vhca-pvrdma-4/available_instances
