@@ -320,7 +320,11 @@ build_initramfs() {
 		f=$(module_file "$m")
 		case $f in
 		builtin) continue ;;
-		'') rm -rf "$root"; die "module $m is neither built in nor in $KROOT" ;;
+		'')
+			# Linux 6.8 merged fscache into netfs ("netfs, fscache:
+			# Combine fscache with netfs"): no module of its own.
+			[[ $m == fscache ]] && continue
+			rm -rf "$root"; die "module $m is neither built in nor in $KROOT" ;;
 		*.ko) cp "$f" "$root/modules/$m.ko" ;;
 		*.ko.xz) xz -dc "$f" >"$root/modules/$m.ko" ;;
 		*.ko.zst) zstd -qdc "$f" >"$root/modules/$m.ko" ;;
@@ -344,7 +348,8 @@ for tool in "$QEMU" cpio gzip modinfo timeout flock; do
 done
 
 # --- temp dir (also the job: the VM sees this machine's / read-only) --------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/vhca-vm.XXXXXX")
+# Always /tmp: its path goes on the kernel command line.
+TMP=$(mktemp -d /tmp/vhca-vm.XXXXXX)
 TMP=$(cd "$TMP" && pwd -P)
 QPID=
 # shellcheck disable=SC2317 # invoked through trap
@@ -425,16 +430,18 @@ if [[ $MODE == shell ]]; then
 else
 	CMDCHR=stdio,id=cmd,signal=on
 fi
-CMDCHR+=",logfile=$OUT/console.log"
+# QEMU option values escape a comma by doubling it.
+qesc() { printf '%s' "${1//,/,,}"; }
+CMDCHR+=",logfile=$(qesc "$OUT/console.log")"
 
 QARGS=(
 	-machine q35 "${ACCEL[@]}" -smp "$SMP" -m "$MEM"
 	-nodefaults -nographic -no-reboot -monitor none
 	-kernel "$VMLINUZ" -initrd "$TMP/initrd.cpio.gz" -append "$APPEND"
-	-chardev "file,id=con,path=$OUT/serial.log" -serial chardev:con
+	-chardev "file,id=con,path=$(qesc "$OUT/serial.log")" -serial chardev:con
 	-chardev "$CMDCHR" -serial chardev:cmd
 	-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
-	-virtfs "local,path=$OUT,mount_tag=vhcaout,security_model=none,multidevs=remap"
+	-virtfs "local,path=$(qesc "$OUT"),mount_tag=vhcaout,security_model=none,multidevs=remap"
 )
 
 START=$(date +%s.%N)
@@ -454,7 +461,8 @@ QPID=
 ELAPSED=$(awk -v s="$START" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 [[ -n ${VHCA_VM_DEBUG:-} ]] && echo "vm: QEMU exited with $rc after ${ELAPSED}s" >&2
 
-if [[ $rc -eq 124 || $rc -eq 137 ]]; then
+if [[ $rc -eq 124 ]] ||
+	[[ $rc -eq 137 && $TIMEOUT -gt 0 && ${ELAPSED%.*} -ge $TIMEOUT ]]; then
 	echo "vm: timed out after $TIMEOUT s" >&2
 	echo "vm: kernel console in $OUT/serial.log" >&2
 	exit 124
