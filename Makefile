@@ -4,9 +4,18 @@
 # userspace programs; `make help` lists the rest.
 
 TEST_KVER	?= 6.1.0-56-amd64
+TRIXIE_KVER	?= 6.12.117+deb13-amd64
 KVER		?= $(shell uname -r)
+ifeq ($(KVER),6.12)
+override KVER	:= $(TRIXIE_KVER)
+endif
 ifeq ($(wildcard /lib/modules/$(KVER)/build),)
+ifneq ($(filter %+deb13-amd64,$(KVER)),)
+# A Debian 13 kernel without headers here: build in a trixie build root.
+KBUILD_IN	:= TRIXIE_KVER=$(KVER) $(CURDIR)/selftests/trixie.sh run
+else
 KVER		:= $(TEST_KVER)
+endif
 endif
 KDIR		?= /lib/modules/$(KVER)/build
 VHCA_CACHE	?= /var/cache/vhca
@@ -28,7 +37,7 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1 and kernel-doc"
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
 	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
-	@echo "Variables: KVER (kernel release), KDIR (kernel build tree), W=1"
+	@echo "Variables: KVER (kernel release; 6.12 = Debian 13's $(TRIXIE_KVER)), KDIR (kernel build tree), W=1"
 
 # Kbuild needs the sources in the directory it builds in; a copy per kernel
 # release keeps builds for several kernels apart and the source tree clean.
@@ -38,7 +47,7 @@ modules:
 	@rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod*' \
 		--exclude='.*.cmd' kernel vfio-mdev $(KMOD_DIR)/ 2>/dev/null || \
 		cp -rp kernel vfio-mdev $(KMOD_DIR)/
-	$(MAKE) -C $(KDIR) M=$(KMOD_DIR) modules
+	$(KBUILD_IN) $(MAKE) -C $(KDIR) M=$(KMOD_DIR) modules
 
 userspace:
 	$(MAKE) -C userspace

@@ -6,6 +6,10 @@
 set -euo pipefail
 
 TEST_KVER=${TEST_KVER:-6.1.0-56-amd64}
+# Debian 13's kernel, built and tested through selftests/trixie.sh (a private
+# apt configuration and a build root: this machine's sources stay as they
+# are). TRIXIE_KVER= (empty) skips it.
+TRIXIE_KVER=${TRIXIE_KVER-6.12.117+deb13-amd64}
 CACHE=${VHCA_CACHE:-/var/cache/vhca}
 KSRC_TAR=/usr/src/linux-source-6.1.tar.xz
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages=(
 	gcc make libc6-dev rsync xz-utils kmod cpio
 	"linux-headers-$TEST_KVER" linux-source-6.1 sparse
-	qemu-system-x86 busybox-static iproute2 shellcheck mdevctl python3 groff-base man-db
+	qemu-system-x86 busybox-static iproute2 shellcheck debootstrap mdevctl python3 groff-base man-db
 )
 # Paths inside linux-source-6.1 the build and the lint use.
 ksrc_paths=(
@@ -47,4 +51,5 @@ if [ ! -e "$stamp" ] || [ "$KSRC_TAR" -nt "$stamp" ]; then
 fi
 
 "$here/vm/fetch-kernel.sh" "$TEST_KVER"
+[ -z "$TRIXIE_KVER" ] || TRIXIE_KVER=$TRIXIE_KVER "$here/trixie.sh" setup
 echo "deps: all present"

@@ -32,14 +32,28 @@ static inline void vhca_compat_eventfd_signal(struct eventfd_ctx *ctx)
 }
 
 /*
- * Linux 6.2 added iommufd binding ops that emulated-IOMMU devices must set
- * (they are NULL stubs when CONFIG_IOMMUFD is off); 6.1 has none.
+ * Linux 6.6 ("vfio-iommufd: Add detach_ioas support for emulated VFIO
+ * devices") added .detach_ioas; with CONFIG_IOMMUFD, vfio refuses to register
+ * a device that lacks it (WARN_ON in __vfio_register_dev).
+ */
+#ifdef VHCA_HAVE_VFIO_DETACH_IOAS
+#define VHCA_COMPAT_IOMMUFD_DETACH_OP				\
+	.detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#else
+#define VHCA_COMPAT_IOMMUFD_DETACH_OP
+#endif
+
+/*
+ * Linux 6.2 ("vfio-iommufd: Support iommufd for emulated VFIO devices") added
+ * iommufd binding ops that emulated-IOMMU devices must set (they are NULL
+ * stubs when CONFIG_IOMMUFD is off, as in Debian 13's 6.12); 6.1 has none.
  */
 #ifdef VHCA_HAVE_VFIO_IOMMUFD_OPS
 #define VHCA_COMPAT_IOMMUFD_EMULATED_OPS			\
 	.bind_iommufd = vfio_iommufd_emulated_bind,		\
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,		\
-	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,	\
+	VHCA_COMPAT_IOMMUFD_DETACH_OP
 #else
 #define VHCA_COMPAT_IOMMUFD_EMULATED_OPS
 #endif
