@@ -25,7 +25,7 @@ KMOD_DIR	:= $(BUILD)/kmod/$(KVER)
 MODULES		:= $(KMOD_DIR)/kernel/vhca_core.ko $(KMOD_DIR)/vfio-mdev/vhca_mdev.ko
 
 .PHONY: all modules userspace selftests deps check unit vm-test lint demo \
-	vm-shell clean help install-hooks
+	vm-shell clean help install-hooks bench
 
 all: modules userspace
 
@@ -37,6 +37,7 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1 and kernel-doc"
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
 	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
+	@echo "make bench      host-tier benchmark in the test VM -> build/bench/"
 	@echo "Variables: KVER (kernel release; 6.12 = Debian 13's $(TRIXIE_KVER)), KDIR (kernel build tree), W=1"
 
 # Kbuild needs the sources in the directory it builds in; a copy per kernel
@@ -85,3 +86,9 @@ clean:
 install-hooks:
 	install -D -m 0755 libvirt-hooks/vhca-hook.sh \
 		$(DESTDIR)/etc/libvirt/hooks/qemu.d/vhca
+
+# Benchmarks live apart from the tests: bench/README.md.
+bench: deps
+	$(MAKE) KVER=$(TEST_KVER) modules userspace
+	$(MAKE) -C bench
+	selftests/vm/vm.sh --timeout 1800 --out $(BUILD)/bench-vm -- bench/run.sh
