@@ -25,7 +25,7 @@ KMOD_DIR	:= $(BUILD)/kmod/$(KVER)
 MODULES		:= $(KMOD_DIR)/kernel/vhca_core.ko $(KMOD_DIR)/vfio-mdev/vhca_mdev.ko
 
 .PHONY: all modules userspace selftests deps check unit vm-test lint demo \
-	vm-shell clean help install-hooks bench
+	vm-shell clean help install-hooks bench e2e
 
 all: modules userspace
 
@@ -38,6 +38,7 @@ help:
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
 	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
 	@echo "make bench      host-tier benchmark in the test VM -> build/bench/"
+	@echo "make e2e        two stock guests (vmw_pvrdma, rdma-core) in nested VMs"
 	@echo "Variables: KVER (kernel release; 6.12 = Debian 13's $(TRIXIE_KVER)), KDIR (kernel build tree), W=1"
 
 # Kbuild needs the sources in the directory it builds in; a copy per kernel
@@ -92,3 +93,8 @@ bench: deps
 	$(MAKE) KVER=$(TEST_KVER) modules userspace
 	$(MAKE) -C bench
 	selftests/vm/vm.sh --timeout 1800 --out $(BUILD)/bench-vm -- bench/run.sh
+
+# Stock guests end to end (selftests/e2e/run.sh); GUEST_SCRIPT=FILE adds a check.
+e2e: deps
+	$(MAKE) KVER=$(TEST_KVER) modules userspace
+	selftests/e2e/run.sh $(GUEST_SCRIPT)

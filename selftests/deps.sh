@@ -18,6 +18,7 @@ packages=(
 	gcc make libc6-dev rsync xz-utils kmod cpio
 	"linux-headers-$TEST_KVER" linux-source-6.1 sparse
 	qemu-system-x86 busybox-static iproute2 shellcheck debootstrap mdevctl python3 groff-base man-db
+	rdma-core ibverbs-utils ibverbs-providers perftest rdmacm-utils
 )
 # Paths inside linux-source-6.1 the build and the lint use.
 ksrc_paths=(

@@ -67,7 +67,11 @@ static int vhca_mdev_mr_setup(struct vhca_mdev *vm, struct vhca_mdev_mr *m,
 	int ret;
 
 	m->mem.vm = vm;
-	m->mr.access = le32_to_cpu(r->access_flags);
+	/*
+	 * The IB core passes optional access bits (relaxed ordering, bit 20
+	 * up) straight through; like hardware without them, ignore them.
+	 */
+	m->mr.access = le32_to_cpu(r->access_flags) & VHCA_ACCESS_ALL;
 	switch (flags) {
 	case PVRDMA_MR_FLAG_DMA:
 		m->mr.type = VHCA_MR_DMA;
