@@ -159,7 +159,7 @@ void vhca_obj_depend(struct vhca_obj *obj, struct vhca_obj *on)
 			return;
 		}
 	}
-	WARN_ON_ONCE(1);	/* a caller bug: at most three dependencies */
+	WARN_ON_ONCE(1);	/* a caller bug: a QP has the most, four */
 	vhca_obj_put(on);
 }
 EXPORT_SYMBOL_GPL(vhca_obj_depend);

@@ -43,7 +43,7 @@ struct vhca_obj {
 	u32 handle;
 	struct kref ref;
 	atomic_t users;
-	struct vhca_obj *depends[3];
+	struct vhca_obj *depends[4];
 	void (*stop)(struct vhca_obj *obj);
 	void (*release)(struct vhca_obj *obj);
 	struct list_head gone;

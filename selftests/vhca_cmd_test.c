@@ -503,6 +503,43 @@ TEST_F(pv, qp_ring_pages_must_fit)
 	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "qps"));
 }
 
+/*
+ * Create and destroy a QP that depends on a PD, two CQs and an SRQ (the
+ * most dependencies an object has); the SRQ is busy while it exists.
+ */
+static int srq_qp_with_two_cqs(struct vhca_drv *drv, uint32_t pd, uint32_t srq)
+{
+	struct pvrdma_req_create_qp q = { .qp_type = 2, .is_srq = 1,
+		.max_send_wr = 16, .max_send_sge = 1, .total_chunks = 2,
+		.send_chunks = 1 };
+	struct vhca_mem c1, c2, qr, qd;
+	uint32_t cq1, cq2, resp[6] = { };
+	uint64_t pdir;
+	int ret;
+
+	ret = vhca_create_cq(drv, 64, 0, &cq1, &c1);
+	if (!ret)
+		ret = vhca_create_cq(drv, 64, 0, &cq2, &c2);
+	if (!ret)
+		ret = vhca_mem_alloc(drv, 2 * PAGE, &qr);
+	if (!ret)
+		ret = vhca_pdir_build(drv, &qr, &pdir, &qd);
+	if (ret)
+		return ret;
+	q.pdir_dma = pdir;
+	q.pd_handle = pd;
+	q.send_cq_handle = cq1;
+	q.recv_cq_handle = cq2;
+	q.srq_handle = srq;
+	ret = vhca_drv_cmd(drv, PVRDMA_CMD_CREATE_QP, &q, sizeof(q), resp,
+			   sizeof(resp));
+	if (ret)
+		return ret;
+	if (vhca_destroy(drv, PVRDMA_CMD_DESTROY_SRQ, srq) != EBUSY)
+		return -EPROTO;
+	return vhca_destroy(drv, PVRDMA_CMD_DESTROY_QP, resp[1]);
+}
+
 TEST_F(pv, srq_lifecycle)
 {
 	struct pvrdma_req_create_srq r = { };
@@ -546,6 +583,8 @@ TEST_F(pv, srq_lifecycle)
 	r.srq_type = 1;		/* XRC */
 	EXPECT_EQ(EINVAL, vhca_drv_cmd(&self->drv, PVRDMA_CMD_CREATE_SRQ, &r,
 				       sizeof(r), NULL, 0));
+	/* A QP with an SRQ and separate send and receive CQs: 4 dependencies. */
+	EXPECT_EQ(0, srq_qp_with_two_cqs(&self->drv, pd, srq));
 	EXPECT_EQ(0, vhca_destroy(&self->drv, PVRDMA_CMD_DESTROY_SRQ, srq));
 	EXPECT_EQ(0, vhca_instance_counter(self->uuid, "srqs"));
 }
