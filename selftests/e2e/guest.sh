@@ -10,8 +10,11 @@
 #                         the check names, one a line (for the summary)
 #
 # JOB is a KEY=VALUE file written by host.sh: ROLE (a or b), IP, PEER_IP,
-# PREFIX, MAC, PVRDMA_KO, GUEST_SCRIPT (may be empty), ONLY (check names to
-# run, space separated; empty = all), TOOL_TIMEOUT, SETUP_TIMEOUT.
+# PREFIX, MAC, PVRDMA_KO, GUEST_SCRIPT (may be empty), ONLY (check or tool
+# names to run, space separated; empty = all) and optional limits and sizes:
+# TOOL_TIMEOUT, SCRIPT_TIMEOUT, SETUP_TIMEOUT (waiting for the peer),
+# SETUP_STEP (each setup step), PP_ITERS, UD_SIZE, BW_ITERS, LAT_ITERS,
+# RPING_COUNT.
 #
 # Every check prints "e2e-result: NAME SIDE STATUS" (SIDE is local, server
 # or client). Checks between the guests run one after the other in both
@@ -90,6 +93,35 @@ result() {
 	if [[ $3 == 0 ]]; then log "$1 ($2): passed"; else log "$1 ($2): FAILED (status $3)"; fi
 }
 
+# limited SECONDS CMD...: run CMD with a time limit (status 124 when it
+# hit it). A hung command shows first where each of its threads waits.
+limited() {
+	local t=$1 pid end task
+	shift
+	"$@" &
+	pid=$!
+	end=$((SECONDS + t))
+	while kill -0 "$pid" 2>/dev/null && ((SECONDS < end)); do
+		nap 1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "(still running after $t s: where its threads wait, then SIGKILL)"
+		for task in /proc/"$pid"/task/*; do
+			echo "--- thread ${task##*/} ($(<"$task/comm")), wchan $(<"$task/wchan")"
+			cat "$task/stack" 2>/dev/null
+		done
+		if [[ -n ${DEV:-} ]]; then
+			echo "\$ rdma resource show qp; rdma resource show cq"
+			rdma resource show qp
+			rdma resource show cq
+		fi
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid"
+		return 124
+	fi
+	wait "$pid"
+}
+
 # run TIMEOUT CMD...: show the command, run it with a time limit, keep its
 # status in $rc.
 run() {
@@ -97,7 +129,7 @@ run() {
 	shift
 	echo "\$ $*"
 	s=$(usec)
-	timeout -k 5 "$t" "$@"
+	limited "$t" "$@"
 	rc=$?
 	[[ $rc == 124 ]] && echo "(timed out after $t s)"
 	echo "(exit status $rc, $(secs $(($(usec) - s))) s)"
@@ -306,7 +338,7 @@ pair() {
 	tool "$name" "$side"
 	if [[ $side == server ]]; then
 		echo "\$ ${cmd[*]} &"
-		timeout -k 5 "$TOOL_TIMEOUT" "${cmd[@]}" &
+		limited "$TOOL_TIMEOUT" "${cmd[@]}" &
 		pid=$!
 		end=$((SECONDS + TOOL_TIMEOUT))
 		case $name in
@@ -341,7 +373,7 @@ main() {
 	done <"$job"
 	: "${ROLE:?} ${IP:?} ${PEER_IP:?} ${MAC:?} ${PVRDMA_KO:?}"
 	PREFIX=${PREFIX:-24}
-	TOOL_TIMEOUT=${TOOL_TIMEOUT:-120}
+	TOOL_TIMEOUT=${TOOL_TIMEOUT:-180}
 	SETUP_TIMEOUT=${SETUP_TIMEOUT:-400}
 	PP_ITERS=${PP_ITERS:-100}
 	UD_SIZE=${UD_SIZE:-512}

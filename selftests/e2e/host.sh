@@ -90,8 +90,8 @@ for r in a b; do
 		echo "PVRDMA_KO=$ko"
 		echo "GUEST_SCRIPT=$script"
 		echo "ONLY=${E2E_ONLY:-}"
-		for v in TOOL_TIMEOUT SETUP_TIMEOUT SCRIPT_TIMEOUT PP_ITERS UD_SIZE \
-			BW_ITERS LAT_ITERS RPING_COUNT; do
+		for v in TOOL_TIMEOUT SETUP_TIMEOUT SETUP_STEP SCRIPT_TIMEOUT PP_ITERS \
+			UD_SIZE BW_ITERS LAT_ITERS RPING_COUNT; do
 			[[ -n ${!v:-} ]] && echo "$v=${!v}"
 		done
 	} >"$job/$r.env"
@@ -114,7 +114,7 @@ sync_logs() {
 
 # Kernel parameters that shorten a nested TCG boot: no crypto self-tests,
 # no clocksource watchdog, no speculation mitigations (a throw-away guest).
-APPEND="console=ttyS0,115200 loglevel=5 panic=-1 rdinit=/init edd=off"
+APPEND="console=ttyS0,115200 loglevel=5 panic=-1 rdinit=/init"
 APPEND+=" cryptomgr.notests mitigations=off tsc=reliable no_timer_check nowatchdog"
 
 # start_guest ROLE NETDEV-OPTION

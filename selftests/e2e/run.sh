@@ -13,7 +13,7 @@
 # Environment: TEST_KVER, E2E_TIMEOUT (L1 limit, s, default 2400),
 # E2E_GUEST_TIMEOUT (each guest, default 1500), E2E_ONLY (space-separated
 # check names or tool names, e.g. "devinfo rc_pingpong"), TOOL_TIMEOUT (each
-# tool, default 120), VHCA_ACCEL (tcg or kvm, for L1).
+# tool, default 180), VHCA_ACCEL (tcg or kvm, for L1).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -41,15 +41,13 @@ if [[ -n $script ]]; then
 	script_arg=("$out/guest-script")
 fi
 
-export E2E_ONLY E2E_GUEST_TIMEOUT TOOL_TIMEOUT SETUP_TIMEOUT SCRIPT_TIMEOUT \
-	PP_ITERS UD_SIZE BW_ITERS LAT_ITERS RPING_COUNT
 echo "e2e: booting the test VM (L1); nested guests log to $out/guest-{a,b}.log"
 start=$SECONDS
 # vm.sh passes only its own settings into the VM: hand ours over in the
 # command line.
 envs=()
-for v in E2E_ONLY E2E_GUEST_TIMEOUT TOOL_TIMEOUT SETUP_TIMEOUT SCRIPT_TIMEOUT \
-	PP_ITERS UD_SIZE BW_ITERS LAT_ITERS RPING_COUNT; do
+for v in E2E_ONLY E2E_GUEST_TIMEOUT TOOL_TIMEOUT SETUP_TIMEOUT SETUP_STEP \
+	SCRIPT_TIMEOUT PP_ITERS UD_SIZE BW_ITERS LAT_ITERS RPING_COUNT; do
 	[[ -n ${!v:-} ]] && envs+=("$v=$(printf '%q' "${!v}")")
 done
 # A private copy of the VM harness: bash reads a script while it runs it, and
@@ -100,14 +98,27 @@ for c in "${list[@]}"; do
 	fi
 done
 
+# Kernel logs: L1's, and each guest's console plus the dmesg it appended
+# to its log (the tools' own output may say WARNING: and does not count).
 PATTERN='BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than|kernel BUG|UBSAN|KASAN|Kernel panic'
-for f in host.log guest-a.console guest-b.console; do
-	if [[ ! -s $out/$f ]]; then
-		notok "$f: missing"
-	elif grep -qE "$PATTERN" "$out/$f"; then
-		notok "$f: kernel warnings (grep -nE '$PATTERN' build/e2e/$f)"
+klog() {
+	case $1 in
+	host) cat "$out/host.log" ;;
+	*) cat "$out/guest-$1.console"
+	   sed -n '/^---- guest kernel log/,/^---- end of guest kernel log/p' \
+		"$out/guest-$1.log" ;;
+	esac 2>/dev/null | tr -d '\r'
+}
+for k in host a b; do
+	name=$k
+	[[ $k == host ]] || name="guest $k"
+	if [[ -z $(klog "$k") ]]; then
+		notok "$name kernel log: missing"
+	elif klog "$k" | grep -qE "$PATTERN"; then
+		notok "$name kernel log: warnings (see build/e2e/host.log, guest-*.console, guest-*.log)"
+		klog "$k" | grep -nE -B2 -A12 "$PATTERN" | head -n 60
 	else
-		ok "$f: no kernel warnings"
+		ok "$name kernel log: no warnings"
 	fi
 done
 
