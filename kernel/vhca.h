@@ -37,6 +37,10 @@ struct vhca_function;
  *                the guest has no memory there
  * @dma_page_put: unpin it
  * @event:        raise an async event about an object of the function
+ * @page_list_read: read the @n guest addresses of a fast-register page
+ *                list that @list locates (in the front end's format) into
+ *                @addrs; -EFAULT if the guest has no memory there, -EINVAL
+ *                for a malformed list
  *
  * All are called in process context inside the data-path SRCU read
  * section, without any core lock held; they may sleep.
@@ -49,6 +53,8 @@ struct vhca_function_ops {
 	struct page *(*dma_page_get)(struct vhca_function *fn, u64 gpa);
 	void (*dma_page_put)(struct vhca_function *fn, u64 gpa);
 	void (*event)(struct vhca_function *fn, u32 type, u32 handle);
+	int (*page_list_read)(struct vhca_function *fn, u64 list, u32 n,
+			      u64 *addrs);
 };
 
 #define VHCA_GIDS	16
@@ -72,6 +78,10 @@ struct vhca_gid {
  *    callers of the front end's ops.
  * 2. &vhca_hca.lock - capacity accounting of one HCA (slices in use,
  *    function list). Held only for short, non-sleeping-on-I/O sections.
+ *
+ * 3. &vhca_mr.lock - registration state of one fast-register MR; a leaf
+ *    spinlock taken by the data path only (registration, invalidation and
+ *    every page translation through the MR), never around a callback.
  *
  * The core never calls back into a front end with &vhca_hca.lock held.
  */

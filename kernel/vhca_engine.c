@@ -193,6 +193,25 @@ static int vhca_write_grh(struct vhca_qp *qp, struct vhca_qp *peer,
 }
 
 /*
+ * The responder side of SEND_WITH_INV, once the message is placed: the
+ * rkey must be the current key of a fast-register MR in the receiving
+ * QP's PD. A bad key is an invalid request (IBA class J): both sides see
+ * an error and the receiving QP goes to the error state.
+ */
+static int vhca_deliver_invalidate(struct vhca_qp *peer,
+				   const struct vhca_send_wr *wr,
+				   struct vhca_wc *wc)
+{
+	if (vhca_mr_invalidate(peer->obj.fn, peer->pd, wr->imm)) {
+		wc->status = VHCA_WC_REM_INV_REQ_ERR;
+		return VHCA_WC_REM_INV_REQ_ERR;
+	}
+	wc->flags |= VHCA_WC_WITH_INVALIDATE;
+	wc->imm = wr->imm;
+	return VHCA_WC_SUCCESS;
+}
+
+/*
  * A receive at @peer: take its next receive entry and scatter @src into it.
  * The receive completion is written here; the sender's status is returned.
  */
@@ -246,6 +265,8 @@ static int vhca_deliver(struct vhca_qp *qp, struct vhca_qp *peer,
 		wc.status = n < 0 ? VHCA_WC_LOC_PROT_ERR : VHCA_WC_SUCCESS;
 		wc.byte_len = n < 0 ? 0 : n + grh;
 		ret = n < 0 ? VHCA_WC_REM_OP_ERR : VHCA_WC_SUCCESS;
+		if (!ret && wr->opcode == VHCA_WR_SEND_WITH_INV)
+			ret = vhca_deliver_invalidate(peer, wr, &wc);
 	} else {
 		ret = VHCA_WC_SUCCESS;
 	}
@@ -322,8 +343,7 @@ static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
 			    const struct vhca_send_wr *wr)
 {
 	struct vhca_extent local, remote;
-	struct page *page;
-	u64 *target, old;
+	u64 *target, old, gpa;
 	int ret = VHCA_WC_SUCCESS;
 
 	if (peer->type != VHCA_QPT_RC || wr->num_sge != 1 ||
@@ -339,7 +359,7 @@ static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
 		vhca_extent_put(&local);
 		return VHCA_WC_REM_ACCESS_ERR;
 	}
-	target = vhca_extent_map_u64(&remote, &page);
+	target = vhca_extent_map_u64(&remote, &gpa);
 	if (!target) {
 		ret = VHCA_WC_REM_OP_ERR;
 		goto out;
@@ -351,12 +371,12 @@ static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
 	else if (old == wr->compare_add)
 		*target = wr->swap;
 	spin_unlock(&vhca_atomic_lock);
-	vhca_extent_unmap_u64(&remote, target);
+	vhca_extent_unmap_u64(&remote, target, gpa);
 	/* The original value goes to the requester's buffer. */
-	target = vhca_extent_map_u64(&local, &page);
+	target = vhca_extent_map_u64(&local, &gpa);
 	if (target) {
 		*target = old;
-		vhca_extent_unmap_u64(&local, target);
+		vhca_extent_unmap_u64(&local, target, gpa);
 	} else {
 		ret = VHCA_WC_LOC_PROT_ERR;
 	}
@@ -376,26 +396,40 @@ static const u8 vhca_wc_opcode_of[] = {
 	[VHCA_WR_ATOMIC_FETCH_AND_ADD] = VHCA_WC_FETCH_ADD,
 	[VHCA_WR_SEND_WITH_INV] = VHCA_WC_SEND,
 	[VHCA_WR_LOCAL_INV] = VHCA_WC_LOCAL_INV,
+	[VHCA_WR_FAST_REG] = VHCA_WC_REG_MR,
 	[VHCA_WR_BAD] = VHCA_WC_SEND,
 };
+
+/* Memory registration work requests: they need no peer. */
+static int vhca_execute_local(struct vhca_qp *qp, const struct vhca_send_wr *wr)
+{
+	if (wr->opcode == VHCA_WR_FAST_REG)
+		return vhca_mr_fast_reg(qp->obj.fn, qp->pd, &wr->fr);
+	if (vhca_mr_invalidate(qp->obj.fn, qp->pd, wr->imm))
+		return VHCA_WC_LOC_PROT_ERR;
+	return VHCA_WC_SUCCESS;
+}
 
 /* Run one entry; returns a completion status or VHCA_EXEC_RNR. */
 static int vhca_execute(struct vhca_qp *qp, const struct vhca_send_wr *wr)
 {
+	bool datagram = qp->type != VHCA_QPT_RC;
 	struct vhca_qp *peer;
 	int ret;
 
-	if (wr->opcode >= VHCA_WR_SEND_WITH_INV ||
-	    (qp->type != VHCA_QPT_RC && wr->opcode != VHCA_WR_SEND &&
+	if (wr->opcode == VHCA_WR_FAST_REG || wr->opcode == VHCA_WR_LOCAL_INV)
+		return vhca_execute_local(qp, wr);
+	if (wr->opcode >= VHCA_WR_BAD ||
+	    (datagram && wr->opcode != VHCA_WR_SEND &&
 	     wr->opcode != VHCA_WR_SEND_WITH_IMM))
 		return VHCA_WC_LOC_QP_OP_ERR;
 	peer = vhca_peer_qp(qp, wr);
 	if (!peer)	/* no such peer: unreliable sends just vanish */
-		return qp->type == VHCA_QPT_RC ? VHCA_WC_RETRY_EXC_ERR :
-						 VHCA_WC_SUCCESS;
+		return datagram ? VHCA_WC_SUCCESS : VHCA_WC_RETRY_EXC_ERR;
 	switch (wr->opcode) {
 	case VHCA_WR_SEND:
 	case VHCA_WR_SEND_WITH_IMM:
+	case VHCA_WR_SEND_WITH_INV:
 		ret = vhca_exec_send(qp, peer, wr);
 		break;
 	case VHCA_WR_RDMA_WRITE:

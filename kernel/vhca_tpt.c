@@ -7,7 +7,9 @@
  * kernel, from the front end one page at a time.
  */
 #include <linux/highmem.h>
+#include <linux/slab.h>
 
+#include "vhca_frwr.h"
 #include "vhca_internal.h"
 #include "vhca_tpt.h"
 
@@ -32,30 +34,42 @@ u32 vhca_tpt_check(struct vhca_function *fn, struct vhca_pd *pd, u32 key,
 	u32 fail = remote ? VHCA_WC_REM_ACCESS_ERR : VHCA_WC_LOC_PROT_ERR;
 	struct vhca_obj *obj;
 	struct vhca_mr *mr;
+	bool ok;
 	u64 end;
 
 	obj = vhca_obj_lookup(fn, VHCA_OBJ_MR, key >> 8);
 	if (!obj)
 		return fail;
 	mr = container_of(obj, struct vhca_mr, obj);
-	if (mr->key != key || READ_ONCE(mr->invalid) || mr->pd != pd ||
-	    (mr->access & access) != access ||
-	    check_add_overflow(addr, (u64)len, &end))
+	if (mr->pd != pd || check_add_overflow(addr, (u64)len, &end))
 		goto err_put;
 	switch (mr->type) {
 	case VHCA_MR_USER:
-		if (addr < mr->iova || end > mr->iova + mr->length)
+		if (mr->key != key || READ_ONCE(mr->invalid) ||
+		    (mr->access & access) != access ||
+		    addr < mr->iova || end > mr->iova + mr->length)
 			goto err_put;
 		break;
 	case VHCA_MR_DMA:
-		if (remote)
+		if (mr->key != key || READ_ONCE(mr->invalid) || remote ||
+		    (mr->access & access) != access)
+			goto err_put;
+		break;
+	case VHCA_MR_FRMR:
+		spin_lock(&mr->lock);
+		ok = mr->key == key && !mr->invalid &&
+		     (mr->access & access) == access &&
+		     addr >= mr->iova && end <= mr->iova + mr->length;
+		spin_unlock(&mr->lock);
+		if (!ok)
 			goto err_put;
 		break;
 	default:
-		goto err_put;	/* a fast-register MR with no pages yet */
+		goto err_put;
 	}
 	ext->fn = fn;
 	ext->mr = mr;
+	ext->key = key;
 	ext->addr = addr;
 	ext->len = len;
 	return VHCA_WC_SUCCESS;
@@ -76,23 +90,56 @@ void vhca_extent_put(struct vhca_extent *ext)
 	ext->mr = NULL;
 }
 
-static struct page *vhca_extent_page(const struct vhca_extent *ext, u64 addr)
+/*
+ * The guest address of @addr in a registered fast-register MR, or false if
+ * the MR was invalidated or re-registered under another key since @ext was
+ * checked: every page access re-checks, so an invalidation stops a transfer
+ * that is under way at the next page.
+ */
+static bool vhca_frmr_gpa(const struct vhca_extent *ext, u64 addr, u64 *gpa)
+{
+	struct vhca_mr *mr = ext->mr;
+	bool ok;
+
+	spin_lock(&mr->lock);
+	ok = !mr->invalid && mr->key == ext->key &&
+	     !vhca_fast_reg_translate(mr->iova, mr->page_shift, mr->pl,
+				      mr->pl_len, addr, gpa);
+	spin_unlock(&mr->lock);
+	return ok;
+}
+
+/*
+ * The page holding @addr. DMA and fast-register MRs pin it for this access
+ * only; @gpa is set to what vhca_extent_page_done() must release.
+ */
+static struct page *vhca_extent_page(const struct vhca_extent *ext, u64 addr,
+				     u64 *gpa)
 {
 	const struct vhca_mr *mr = ext->mr;
 	u64 index;
 
-	if (mr->type == VHCA_MR_DMA)
-		return ext->fn->ops->dma_page_get(ext->fn, addr & PAGE_MASK);
-	index = (addr >> PAGE_SHIFT) - (mr->iova >> PAGE_SHIFT);
-	if (READ_ONCE(mr->invalid) || index >= mr->npages)
-		return NULL;
-	return mr->pages[index];
+	switch (mr->type) {
+	case VHCA_MR_DMA:
+		*gpa = addr & PAGE_MASK;
+		return ext->fn->ops->dma_page_get(ext->fn, *gpa);
+	case VHCA_MR_FRMR:
+		if (!vhca_frmr_gpa(ext, addr, gpa))
+			return NULL;
+		*gpa &= PAGE_MASK;
+		return ext->fn->ops->dma_page_get(ext->fn, *gpa);
+	default:
+		index = (addr >> PAGE_SHIFT) - (mr->iova >> PAGE_SHIFT);
+		if (READ_ONCE(mr->invalid) || index >= mr->npages)
+			return NULL;
+		return mr->pages[index];
+	}
 }
 
-static void vhca_extent_page_done(const struct vhca_extent *ext, u64 addr)
+static void vhca_extent_page_done(const struct vhca_extent *ext, u64 gpa)
 {
-	if (ext->mr->type == VHCA_MR_DMA)
-		ext->fn->ops->dma_page_put(ext->fn, addr & PAGE_MASK);
+	if (ext->mr->type != VHCA_MR_USER)
+		ext->fn->ops->dma_page_put(ext->fn, gpa);
 }
 
 /* Copy one chunk that stays inside a page on both sides. */
@@ -100,23 +147,24 @@ static int vhca_copy_chunk(const struct vhca_extent *dst, u64 daddr,
 			   const struct vhca_extent *src, u64 saddr, u32 n)
 {
 	struct page *dp, *sp;
+	u64 dgpa, sgpa;
 	void *d, *s;
 	int ret = -EFAULT;
 
-	dp = vhca_extent_page(dst, daddr);
+	dp = vhca_extent_page(dst, daddr, &dgpa);
 	if (!dp)
 		return ret;
-	sp = vhca_extent_page(src, saddr);
+	sp = vhca_extent_page(src, saddr, &sgpa);
 	if (sp) {
 		d = kmap_local_page(dp);
 		s = kmap_local_page(sp);
 		memcpy(d + offset_in_page(daddr), s + offset_in_page(saddr), n);
 		kunmap_local(s);
 		kunmap_local(d);
-		vhca_extent_page_done(src, saddr);
+		vhca_extent_page_done(src, sgpa);
 		ret = 0;
 	}
-	vhca_extent_page_done(dst, daddr);
+	vhca_extent_page_done(dst, dgpa);
 	return ret;
 }
 
@@ -182,7 +230,7 @@ int vhca_copy_to_extents(const struct vhca_extent *dst, unsigned int ndst,
 {
 	unsigned int di;
 	struct page *pg;
-	u64 addr, off;
+	u64 addr, off, gpa;
 	u32 n;
 	void *va;
 
@@ -191,13 +239,13 @@ int vhca_copy_to_extents(const struct vhca_extent *dst, unsigned int ndst,
 			addr = dst[di].addr + off;
 			n = min3((u32)(dst[di].len - off), len,
 				 (u32)(PAGE_SIZE - offset_in_page(addr)));
-			pg = vhca_extent_page(&dst[di], addr);
+			pg = vhca_extent_page(&dst[di], addr, &gpa);
 			if (!pg)
 				return -EFAULT;
 			va = kmap_local_page(pg);
 			memcpy(va + offset_in_page(addr), buf, n);
 			kunmap_local(va);
-			vhca_extent_page_done(&dst[di], addr);
+			vhca_extent_page_done(&dst[di], gpa);
 			buf += n;
 			len -= n;
 		}
@@ -207,26 +255,155 @@ int vhca_copy_to_extents(const struct vhca_extent *dst, unsigned int ndst,
 
 /**
  * vhca_extent_map_u64() - map the 8 bytes an atomic operates on
- * @ext:  a checked extent of 8 bytes, 8-byte aligned
- * @page: set to the page to pass to vhca_extent_unmap_u64()
+ * @ext: a checked extent of 8 bytes, 8-byte aligned
+ * @gpa: set to what to pass to vhca_extent_unmap_u64()
  *
  * Return: a kernel pointer to the u64, or NULL.
  */
-u64 *vhca_extent_map_u64(const struct vhca_extent *ext, struct page **page)
+u64 *vhca_extent_map_u64(const struct vhca_extent *ext, u64 *gpa)
 {
-	*page = vhca_extent_page(ext, ext->addr);
-	if (!*page)
+	struct page *page = vhca_extent_page(ext, ext->addr, gpa);
+
+	if (!page)
 		return NULL;
-	return kmap_local_page(*page) + offset_in_page(ext->addr);
+	return kmap_local_page(page) + offset_in_page(ext->addr);
 }
 
 /**
  * vhca_extent_unmap_u64() - undo vhca_extent_map_u64()
  * @ext: the extent
  * @p:   the pointer it returned
+ * @gpa: the value it set
  */
-void vhca_extent_unmap_u64(const struct vhca_extent *ext, u64 *p)
+void vhca_extent_unmap_u64(const struct vhca_extent *ext, u64 *p, u64 gpa)
 {
 	kunmap_local(p);
-	vhca_extent_page_done(ext, ext->addr);
+	vhca_extent_page_done(ext, gpa);
+}
+
+/* A fast-register MR of @pd named by the index bits of @key, referenced. */
+static struct vhca_mr *vhca_frmr_get(struct vhca_function *fn,
+				     struct vhca_pd *pd, u32 key)
+{
+	struct vhca_obj *obj = vhca_obj_lookup(fn, VHCA_OBJ_MR, key >> 8);
+	struct vhca_mr *mr;
+
+	if (!obj)
+		return NULL;
+	mr = container_of(obj, struct vhca_mr, obj);
+	if (mr->type != VHCA_MR_FRMR || mr->pd != pd) {
+		vhca_obj_put(obj);
+		return NULL;
+	}
+	return mr;
+}
+
+/* Read and check the page list of @fr: every entry must be guest memory. */
+static int vhca_fast_reg_pages(struct vhca_function *fn,
+			       const struct vhca_fast_reg *fr, u64 *pl)
+{
+	struct page *page;
+	u32 i;
+	int ret;
+
+	ret = fn->ops->page_list_read(fn, fr->page_list, fr->npages, pl);
+	if (ret)
+		return ret;
+	for (i = 0; i < fr->npages; i++) {
+		if (!vhca_fast_reg_entry_ok(pl[i], fr->page_shift))
+			return -EINVAL;
+		/* Translate it through the VMM's mapping once, now. */
+		page = fn->ops->dma_page_get(fn, pl[i]);
+		if (!page)
+			return -EFAULT;
+		fn->ops->dma_page_put(fn, pl[i]);
+	}
+	return 0;
+}
+
+/**
+ * vhca_mr_fast_reg() - execute a fast-register work request
+ * @fn: function of the QP that posted it
+ * @pd: the QP's PD
+ * @fr: the request
+ *
+ * The MR is the fast-register MR of @pd whose index the new key carries;
+ * it must be invalid (IBA: registering a valid region is an error). The
+ * page list is read from guest memory and every entry is checked before
+ * anything changes; the region becomes valid under the new key.
+ *
+ * Context: process, inside the data-path SRCU read section.
+ * Return: VHCA_WC_SUCCESS; VHCA_WC_LOC_PROT_ERR for a key that names no
+ * fast-register MR of @pd, an MR that is valid, or a page list that is
+ * not guest memory; VHCA_WC_LOC_QP_OP_ERR for an inconsistent request.
+ */
+u32 vhca_mr_fast_reg(struct vhca_function *fn, struct vhca_pd *pd,
+		     const struct vhca_fast_reg *fr)
+{
+	u32 status = VHCA_WC_LOC_PROT_ERR;
+	struct vhca_mr *mr;
+	u64 *pl;
+
+	mr = vhca_frmr_get(fn, pd, fr->key);
+	if (!mr)
+		return status;
+	if (vhca_fast_reg_check(fr, mr->max_pages)) {
+		status = VHCA_WC_LOC_QP_OP_ERR;
+		goto out_put;
+	}
+	pl = kmalloc_array(fr->npages, sizeof(*pl), GFP_KERNEL);
+	if (!pl) {
+		status = VHCA_WC_LOC_QP_OP_ERR;
+		goto out_put;
+	}
+	if (vhca_fast_reg_pages(fn, fr, pl))
+		goto out_free;
+	spin_lock(&mr->lock);
+	if (mr->invalid) {
+		memcpy(mr->pl, pl, fr->npages * sizeof(*pl));
+		mr->pl_len = fr->npages;
+		mr->page_shift = fr->page_shift;
+		mr->iova = fr->iova;
+		mr->length = fr->length;
+		mr->access = fr->access;
+		mr->key = fr->key;
+		mr->invalid = false;
+		status = VHCA_WC_SUCCESS;
+	}
+	spin_unlock(&mr->lock);
+out_free:
+	kfree(pl);
+out_put:
+	vhca_obj_put(&mr->obj);
+	return status;
+}
+
+/**
+ * vhca_mr_invalidate() - invalidate a fast-register MR by key
+ * @fn:  function owning the key
+ * @pd:  PD the invalidation happens in (the QP's)
+ * @key: the full key, variant included
+ *
+ * Local invalidate and the responder side of send with invalidate. An MR
+ * that is already invalid may be invalidated again.
+ *
+ * Context: process, inside the data-path SRCU read section.
+ * Return: 0, or -EINVAL if @key is not the current key of a fast-register
+ * MR of @pd.
+ */
+int vhca_mr_invalidate(struct vhca_function *fn, struct vhca_pd *pd, u32 key)
+{
+	struct vhca_mr *mr = vhca_frmr_get(fn, pd, key);
+	int ret = -EINVAL;
+
+	if (!mr)
+		return ret;
+	spin_lock(&mr->lock);
+	if (mr->key == key) {
+		mr->invalid = true;
+		ret = 0;
+	}
+	spin_unlock(&mr->lock);
+	vhca_obj_put(&mr->obj);
+	return ret;
 }

@@ -67,7 +67,7 @@ static int vhca_mr_validate(const struct vhca_mr *mr)
 	case VHCA_MR_DMA:
 		return mr->access & remote ? -EINVAL : 0;
 	case VHCA_MR_FRMR:
-		return mr->max_pages ? 0 : -EINVAL;
+		return mr->max_pages && mr->pl ? 0 : -EINVAL;
 	case VHCA_MR_USER:
 		if (!mr->length || check_add_overflow(mr->iova, mr->length, &end))
 			return -EINVAL;
@@ -80,7 +80,8 @@ static int vhca_mr_validate(const struct vhca_mr *mr)
  * vhca_mr_create() - create a memory region
  * @fn:      the function
  * @mr:      caller-allocated MR with @type, @access, @iova, @length and
- *           @max_pages set
+ *           @max_pages set (and @pl for a fast-register MR, which starts
+ *           out invalid)
  * @pd:      PD handle
  * @release: frees @mr (and whatever guest memory the front end holds)
  *
@@ -96,6 +97,9 @@ int vhca_mr_create(struct vhca_function *fn, struct vhca_mr *mr, u32 pd,
 	ret = vhca_mr_validate(mr);
 	if (ret)
 		return ret;
+	spin_lock_init(&mr->lock);
+	if (mr->type == VHCA_MR_FRMR)
+		mr->invalid = true;	/* until a fast registration */
 	pd_obj = vhca_obj_lookup(fn, VHCA_OBJ_PD, pd);
 	if (!pd_obj)
 		return -ENOENT;

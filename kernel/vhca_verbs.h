@@ -7,21 +7,12 @@
 #ifndef _VHCA_VERBS_H
 #define _VHCA_VERBS_H
 
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "vhca_obj.h"
 #include "vhca_qp_fsm.h"
 #include "vhca_wr.h"
-
-/* Memory access rights (the verbs values). */
-#define VHCA_ACCESS_LOCAL_WRITE		BIT(0)
-#define VHCA_ACCESS_REMOTE_WRITE	BIT(1)
-#define VHCA_ACCESS_REMOTE_READ		BIT(2)
-#define VHCA_ACCESS_REMOTE_ATOMIC	BIT(3)
-#define VHCA_ACCESS_MW_BIND		BIT(4)
-#define VHCA_ACCESS_ZERO_BASED		BIT(5)
-#define VHCA_ACCESS_ON_DEMAND		BIT(6)
-#define VHCA_ACCESS_ALL			(BIT(7) - 1)
 
 /* Outstanding RDMA reads/atomics per QP, either direction. */
 #define VHCA_MAX_RD_ATOMIC		16
@@ -49,29 +40,44 @@ enum vhca_mr_type {
 
 /**
  * struct vhca_mr - memory region
- * @obj:       core object
- * @pd:        protection domain (a dependency)
- * @type:      &enum vhca_mr_type
- * @access:    VHCA_ACCESS_* rights
- * @iova:      first address (USER)
- * @length:    bytes (USER)
- * @max_pages: page list capacity (FRMR)
- * @key:       lkey == rkey: handle << 8 | a random byte, so stale keys of
- *             a reused handle do not match
- * @pages:     guest pages backing [iova & PAGE_MASK, ...) (USER), owned by
- *             the front end
- * @npages:    their count
- * @invalid:   the memory is gone (unmapped by the VMM): no access matches
+ * @obj:        core object
+ * @pd:         protection domain (a dependency)
+ * @type:       &enum vhca_mr_type
+ * @max_pages:  page list capacity (FRMR); immutable
+ * @lock:       FRMR only: protects @access, @iova, @length, @key,
+ *              @page_shift, @pl_len, the entries of @pl and @invalid,
+ *              which fast-register and invalidate requests change while
+ *              other QPs' turns translate through the MR
+ * @access:     VHCA_ACCESS_* rights
+ * @iova:       first address (USER, registered FRMR)
+ * @length:     bytes (USER, registered FRMR)
+ * @key:        lkey == rkey: handle << 8 | an 8-bit variant, random at
+ *              creation so that stale keys of a reused handle do not
+ *              match; a fast registration installs the guest's variant
+ * @page_shift: log2 of the page size of @pl (registered FRMR)
+ * @pl:         FRMR: guest addresses of the registered pages, @max_pages
+ *              entries allocated by the front end; pages are pinned only
+ *              for each access, like those of a DMA MR
+ * @pl_len:     entries of @pl in use
+ * @pages:      guest pages backing [iova & PAGE_MASK, ...) (USER), owned by
+ *              the front end
+ * @npages:     their count
+ * @invalid:    no access matches: the memory is gone (USER, unmapped by
+ *              the VMM) or the region is not registered (FRMR)
  */
 struct vhca_mr {
 	struct vhca_obj obj;
 	struct vhca_pd *pd;
 	enum vhca_mr_type type;
+	u32 max_pages;
+	spinlock_t lock; /* FRMR registration state, see above */
 	u32 access;
 	u64 iova;
 	u64 length;
-	u32 max_pages;
 	u32 key;
+	u32 page_shift;
+	u64 *pl;
+	u32 pl_len;
 	struct page **pages;
 	u32 npages;
 	bool invalid;

@@ -32,13 +32,24 @@ struct vhca_av {
 	u8 dmac[6];
 };
 
+/* Memory access rights (the verbs values). */
+#define VHCA_ACCESS_LOCAL_WRITE		BIT(0)
+#define VHCA_ACCESS_REMOTE_WRITE	BIT(1)
+#define VHCA_ACCESS_REMOTE_READ		BIT(2)
+#define VHCA_ACCESS_REMOTE_ATOMIC	BIT(3)
+#define VHCA_ACCESS_MW_BIND		BIT(4)
+#define VHCA_ACCESS_ZERO_BASED		BIT(5)
+#define VHCA_ACCESS_ON_DEMAND		BIT(6)
+#define VHCA_ACCESS_ALL			(BIT(7) - 1)
+
 #define VHCA_MAX_SGE		16
 #define VHCA_GRH_BYTES		40	/* room a UD receive keeps for the GRH */
 #define VHCA_UD_MTU		4096
 
 /* Async event types (the verbs ib_event_type values). */
-#define VHCA_EVENT_CQ_ERR	0
-#define VHCA_EVENT_QP_FATAL	1
+#define VHCA_EVENT_CQ_ERR		0
+#define VHCA_EVENT_QP_FATAL		1
+#define VHCA_EVENT_SRQ_LIMIT_REACHED	15
 
 enum vhca_wr_opcode {
 	VHCA_WR_RDMA_WRITE,
@@ -50,6 +61,7 @@ enum vhca_wr_opcode {
 	VHCA_WR_ATOMIC_FETCH_AND_ADD,
 	VHCA_WR_SEND_WITH_INV,
 	VHCA_WR_LOCAL_INV,
+	VHCA_WR_FAST_REG,
 	VHCA_WR_BAD,		/* anything the front end could not map */
 };
 
@@ -70,6 +82,26 @@ struct vhca_sge {
 };
 
 /**
+ * struct vhca_fast_reg - what a fast-register work request asks for
+ * @iova:       first address of the region
+ * @page_list:  where the page list is, in the front end's format
+ * @page_shift: log2 of the size of the pages the list names
+ * @npages:     entries in the page list
+ * @length:     bytes, starting at @iova
+ * @access:     VHCA_ACCESS_* rights of the region
+ * @key:        the region's new key (its index bits name the MR)
+ */
+struct vhca_fast_reg {
+	u64 iova;
+	u64 page_list;
+	u32 page_shift;
+	u32 npages;
+	u32 length;
+	u32 access;
+	u32 key;
+};
+
+/**
  * struct vhca_send_wr - a decoded send queue entry
  * @wr_id:       echoed in the completion
  * @opcode:      &enum vhca_wr_opcode
@@ -83,6 +115,7 @@ struct vhca_sge {
  * @remote_qpn:  UD/GSI destination QP
  * @remote_qkey: UD/GSI Q_Key (already resolved by the front end)
  * @av:          UD/GSI destination
+ * @fr:          fast-register request (%VHCA_WR_FAST_REG)
  * @num_sge:     entries in @sge
  * @sge:         local buffers
  */
@@ -98,6 +131,7 @@ struct vhca_send_wr {
 	u32 remote_qpn;
 	u32 remote_qkey;
 	struct vhca_av av;
+	struct vhca_fast_reg fr;
 	u32 num_sge;
 	struct vhca_sge sge[VHCA_MAX_SGE];
 };
@@ -121,6 +155,7 @@ enum vhca_wc_opcode {
 	VHCA_WC_COMP_SWAP,
 	VHCA_WC_FETCH_ADD,
 	VHCA_WC_LOCAL_INV = 6,
+	VHCA_WC_REG_MR = 8,
 	VHCA_WC_RECV = 128,
 	VHCA_WC_RECV_RDMA_WITH_IMM,
 };

@@ -17,6 +17,7 @@
 #include "libvhca_pvrdma.h"
 #include "pvrdma_abi.h"
 #include "pvrdma_cmd.h"
+#include "pvrdma_dsr.h"
 
 #define PAGE		4096u
 #define BUF_PAGES	8
@@ -700,6 +701,330 @@ TEST_F(pair, ud_send_with_grh_and_qkey)
 	vhca_doorbell(&self->a.drv, 0, 0, aqp | PVRDMA_UAR_QP_SEND);
 	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
 	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 300));
+}
+
+/* ---- fast registration (FRWR), local and remote invalidation ---- */
+
+enum { OP_SEND_INV = 8, OP_LOCAL_INV = 10, OP_REG_MR = 11 };	/* kernel */
+enum { WC_LOCAL_INV = 7, WC_REG_MR = 8 };	/* PVRDMA CQE opcodes */
+#define FR_IOVA		0x40000000ull	/* where the registered region lives */
+#define FR_MAX		8
+
+/* An FRMR of @pd on @s and a page list naming buffer pages 5, 2 and 7. */
+struct frmr {
+	uint32_t handle, key;
+	struct vhca_page_list pl;
+};
+
+static int frmr_make(struct side *s, uint32_t pd, struct frmr *f)
+{
+	int ret = vhca_create_frmr(&s->drv, pd, FR_MAX, &f->handle, &f->key);
+
+	if (!ret)
+		ret = vhca_page_list_alloc(&s->drv, &f->pl);
+	if (ret)
+		return ret;
+	f->pl.entries[0] = s->buf.iova + 5 * PAGE;
+	f->pl.entries[1] = s->buf.iova + 2 * PAGE;
+	f->pl.entries[2] = s->buf.iova + 7 * PAGE;
+	return 0;
+}
+
+/* The next key of an FRMR: same index, the variant byte bumped. */
+static uint32_t key_bump(uint32_t key)
+{
+	return (key & ~0xffu) | ((key + 1) & 0xff);
+}
+
+/* A REG_MR of @f's three pages, @len bytes from FR_IOVA + @off. */
+static struct vhca_sq_wqe reg_wqe(const struct frmr *f, uint32_t key,
+				  uint32_t off, uint32_t len, uint32_t access)
+{
+	struct vhca_sq_wqe w = { .wr_id = 0xf0, .opcode = OP_REG_MR,
+				 .flags = 2 };
+
+	w.fr_iova = FR_IOVA + off;
+	w.fr_pdir = f->pl.pdir;
+	w.fr_page_shift = 12;
+	w.fr_npages = 3;
+	w.fr_length = len;
+	w.fr_access = access;
+	w.fr_key = key;
+	return w;
+}
+
+/* Post @w on @s's own QP and return the status of its completion. */
+static uint32_t local_op(struct side *s, const struct vhca_sq_wqe *w,
+			 uint32_t *opcode)
+{
+	struct vhca_cqe c = { .status = 0xdead };
+
+	vhca_queue_post_send(&s->sq, w);
+	ring_sq(s);
+	if (vhca_queue_poll(&s->cqq, &c, 5000))
+		return 0xdead;
+	if (opcode)
+		*opcode = c.opcode;
+	return c.status;
+}
+
+/*
+ * Post @w on a fresh RC QP of @s in @pd (an error puts a QP in the error
+ * state, so each hostile request gets its own) and return the status.
+ */
+static uint32_t local_op_fresh(struct side *s, uint32_t pd,
+			       const struct vhca_sq_wqe *w)
+{
+	struct vhca_qp_args a = { .pd = pd, .cq = s->cq, .type = 2,
+				  .wr = QP_WR, .sge = QP_SGE };
+	struct vhca_cqe c = { .status = 0xdead };
+	struct vhca_queue sq;
+	struct vhca_mem ring;
+	uint32_t qp;
+
+	if (vhca_create_qp(&s->drv, &a, &qp, &ring) ||
+	    vhca_connect_rc(&s->drv, qp, s->qp, s->gid))
+		return 0xbad;
+	sq = (struct vhca_queue){ &ring, 0, PAGE, QP_WR,
+				  vhca_wqe_size(80, QP_SGE), 0 };
+	vhca_queue_post_send(&sq, w);
+	vhca_doorbell(&s->drv, 0, PVRDMA_UAR_QP_OFFSET, qp | PVRDMA_UAR_QP_SEND);
+	vhca_queue_poll(&s->cqq, &c, 5000);
+	vhca_destroy(&s->drv, PVRDMA_CMD_DESTROY_QP, qp);
+	return c.status;
+}
+
+/*
+ * A's RDMA @op of @len bytes from its buffer offset @off to @raddr/@rkey at
+ * B, on a fresh QP of A (an error completion ends a QP's usefulness), and
+ * the status it completes with.
+ */
+static uint32_t remote_op(struct side *a, struct side *b, uint32_t op,
+			  uint32_t off, uint32_t len, uint64_t raddr,
+			  uint32_t rkey)
+{
+	struct vhca_qp_args args = { .pd = a->pd, .cq = a->cq, .type = 2,
+				     .wr = QP_WR, .sge = QP_SGE };
+	struct vhca_sq_wqe w = { .wr_id = 0x77, .opcode = op, .flags = 2,
+				 .remote_addr = raddr, .rkey = rkey,
+				 .num_sge = 1 };
+	struct vhca_cqe c = { .status = 0xdead };
+	struct vhca_queue sq;
+	struct vhca_mem ring;
+	uint32_t qp;
+
+	if (vhca_create_qp(&a->drv, &args, &qp, &ring) ||
+	    vhca_connect_rc(&a->drv, qp, b->qp, b->gid))
+		return 0xbad;
+	sq = (struct vhca_queue){ &ring, 0, PAGE, QP_WR,
+				  vhca_wqe_size(80, QP_SGE), 0 };
+	w.sge[0].addr = a->buf.iova + off;
+	w.sge[0].length = len;
+	w.sge[0].lkey = a->key;
+	vhca_queue_post_send(&sq, &w);
+	vhca_doorbell(&a->drv, 0, PVRDMA_UAR_QP_OFFSET, qp | PVRDMA_UAR_QP_SEND);
+	vhca_queue_poll(&a->cqq, &c, 5000);
+	vhca_destroy(&a->drv, PVRDMA_CMD_DESTROY_QP, qp);
+	return c.status;
+}
+
+/* Region offset @off -> offset in the buffer, through pages 5, 2, 7. */
+static uint32_t fr_buf_off(uint32_t off)
+{
+	static const uint32_t page[] = { 5, 2, 7 };
+
+	return page[off / PAGE] * PAGE + off % PAGE;
+}
+
+TEST_F(pair, frwr_register_write_read_invalidate)
+{
+	const uint8_t *caps = vhca_drv_caps(&self->b.drv);
+	uint64_t pinned = vhca_instance_counter(self->b.uuid, "pinned_pages");
+	struct side *a = &self->a, *b = &self->b;
+	uint32_t key, op = 0, i;
+	struct vhca_sq_wqe w;
+	struct frmr f;
+
+	/* All three base memory management extensions are advertised. */
+	EXPECT_EQ(7, caps[offsetof(struct pvrdma_caps, bmme_flags)]);
+	ASSERT_EQ(0, frmr_make(b, b->pd, &f));
+	/* Not usable before it is registered. */
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 8,
+					   FR_IOVA + 0x100, f.key));
+	/* Three scattered pages, the region starting 0x100 into the first. */
+	key = key_bump(f.key);
+	w = reg_wqe(&f, key, 0x100, 3 * PAGE - 0x100 - 50, 0x7);
+	EXPECT_EQ(ST_OK, local_op(b, &w, &op));
+	EXPECT_EQ(WC_REG_MR, op);
+	/* Registration pins nothing for good: the pages are translated. */
+	EXPECT_EQ(pinned, vhca_instance_counter(b->uuid, "pinned_pages"));
+	/* A writes across the first page boundary of the region ... */
+	for (i = 0; i < 600; i++)
+		at(a, 0)[i] = (uint8_t)(i * 13 + 5);
+	EXPECT_EQ(ST_OK, remote_op(a, b, OP_WRITE, 0, 600,
+				   FR_IOVA + PAGE - 300, key));
+	EXPECT_EQ(0, memcmp(at(a, 0), at(b, fr_buf_off(PAGE - 300)), 300));
+	EXPECT_EQ(0, memcmp(at(a, 300), at(b, fr_buf_off(PAGE)), 300));
+	/* ... and reads it back through the same key. */
+	EXPECT_EQ(ST_OK, remote_op(a, b, OP_READ, 8192, 600,
+				   FR_IOVA + PAGE - 300, key));
+	EXPECT_EQ(0, memcmp(at(a, 0), at(a, 8192), 600));
+	/* The region's ends hold: before its start and past its length. */
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 8,
+					   FR_IOVA + 0xf8, key));
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 51,
+					   FR_IOVA + 3 * PAGE - 100, key));
+	/* An rkey with another variant byte does not match. */
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 8,
+					   FR_IOVA + 0x100, key_bump(key)));
+	/* B invalidates it: the CQE says LOCAL_INV, A's access now fails. */
+	w = (struct vhca_sq_wqe){ .wr_id = 0xf1, .opcode = OP_LOCAL_INV,
+				  .flags = 2, .imm = key };
+	EXPECT_EQ(ST_OK, local_op(b, &w, &op));
+	EXPECT_EQ(WC_LOCAL_INV, op);
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 8,
+					   FR_IOVA + 0x100, key));
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_READ, 0, 8,
+					   FR_IOVA + 0x100, key));
+	/* Registered again under the next key; the old one stays dead. */
+	w = reg_wqe(&f, key_bump(key), 0, 3 * PAGE, 0x7);
+	EXPECT_EQ(ST_OK, local_op(b, &w, NULL));
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 8, FR_IOVA, key));
+	EXPECT_EQ(ST_OK, remote_op(a, b, OP_WRITE, 0, 8, FR_IOVA,
+				   key_bump(key)));
+	EXPECT_EQ(0, memcmp(at(a, 0), at(b, 5 * PAGE), 8));
+	/* Read-only registration: remote writes are refused. */
+	w = (struct vhca_sq_wqe){ .wr_id = 0xf2, .opcode = OP_LOCAL_INV,
+				  .flags = 2, .imm = key_bump(key) };
+	EXPECT_EQ(ST_OK, local_op(b, &w, NULL));
+	w = reg_wqe(&f, key, 0, 3 * PAGE, 0x4);
+	EXPECT_EQ(ST_OK, local_op(b, &w, NULL));
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(a, b, OP_WRITE, 0, 8, FR_IOVA, key));
+	EXPECT_EQ(ST_OK, remote_op(a, b, OP_READ, 0, 8, FR_IOVA, key));
+	/* Destroying the registered MR releases everything. */
+	EXPECT_EQ(0, vhca_destroy(&b->drv, PVRDMA_CMD_DESTROY_MR, f.handle));
+	EXPECT_EQ(pinned, vhca_instance_counter(b->uuid, "pinned_pages"));
+}
+
+TEST_F(pair, send_with_inv_invalidates_the_receivers_mr)
+{
+	struct vhca_sq_wqe w;
+	struct vhca_cqe c;
+	struct frmr f;
+	uint32_t key;
+
+	ASSERT_EQ(0, frmr_make(&self->b, self->b.pd, &f));
+	key = key_bump(f.key);
+	w = reg_wqe(&f, key, 0, 3 * PAGE, 0x7);
+	ASSERT_EQ(ST_OK, local_op(&self->b, &w, NULL));
+	vhca_queue_post_recv(&self->b.rq, 70, self->b.buf.iova, 64, self->b.key);
+	w = (struct vhca_sq_wqe){ .wr_id = 71, .opcode = OP_SEND_INV,
+				  .flags = 2, .imm = key, .num_sge = 1 };
+	w.sge[0].addr = self->a.buf.iova;
+	w.sge[0].length = 16;
+	w.sge[0].lkey = self->a.key;
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_SEND, c.opcode);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ(WC_RECV, c.opcode);
+	EXPECT_EQ(16, c.byte_len);
+	EXPECT_EQ(4, c.flags & 4);	/* IB_WC_WITH_INVALIDATE (kernel CQ) */
+	EXPECT_EQ(key, c.imm);		/* the invalidated rkey */
+	EXPECT_EQ(ST_REM_ACCESS, remote_op(&self->a, &self->b, OP_WRITE, 0, 8,
+					   FR_IOVA, key));
+	/* Invalidating a key that is not an FRMR's: both sides see errors. */
+	vhca_queue_post_recv(&self->b.rq, 73, self->b.buf.iova, 64, self->b.key);
+	w.wr_id = 74;
+	w.imm = self->b.key;
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_REM_INV_REQ, c.status);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(73, c.wr_id);
+	EXPECT_EQ(ST_REM_INV_REQ, c.status);
+	EXPECT_EQ(0, c.flags & 4);
+}
+
+TEST_F(pair, frwr_hostile_requests)
+{
+	struct side *b = &self->b;
+	uint32_t pd2, key, ok_len = 3 * PAGE;
+	struct frmr f, g;
+	struct vhca_sq_wqe w;
+
+	ASSERT_EQ(0, frmr_make(b, b->pd, &f));
+	ASSERT_EQ(0, vhca_create_pd(&b->drv, 0, &pd2));
+	ASSERT_EQ(0, frmr_make(b, pd2, &g));
+	key = key_bump(f.key);
+	/* A key whose index names no MR, or a user MR. */
+	w = reg_wqe(&f, key + 0x100000, 0, ok_len, 0x7);
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	w = reg_wqe(&f, b->key, 0, ok_len, 0x7);
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	/* An FRMR of another PD. */
+	w = reg_wqe(&g, key_bump(g.key), 0, ok_len, 0x7);
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	/* Page list too long for the MR, or empty. */
+	w = reg_wqe(&f, key, 0, ok_len, 0x7);
+	w.fr_npages = FR_MAX + 1;
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	w.fr_npages = 0;
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	/* Page sizes below 4 KiB or absurd. */
+	w = reg_wqe(&f, key, 0, ok_len, 0x7);
+	w.fr_page_shift = 11;
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	w.fr_page_shift = 40;
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	/* A region longer than its pages, or that wraps. */
+	w = reg_wqe(&f, key, 1, ok_len, 0x7);
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	w = reg_wqe(&f, key, 0, ok_len, 0x7);
+	w.fr_iova = ~0ull - 100;
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	/* Remote write or atomic without local write. */
+	w = reg_wqe(&f, key, 0, ok_len, 0x2);
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	w = reg_wqe(&f, key, 0, ok_len, 0x8 | 0x4);
+	EXPECT_EQ(ST_LOC_QP_OP, local_op_fresh(b, b->pd, &w));
+	/* Entries that are not guest memory, unaligned, or zero. */
+	w = reg_wqe(&f, key, 0, ok_len, 0x7);
+	f.pl.entries[1] = 0x7ff000000000ull;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	f.pl.entries[1] = b->buf.iova + 2 * PAGE + 8;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	f.pl.entries[1] = 0;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	f.pl.entries[1] = b->buf.iova + 2 * PAGE;
+	/* 2 MiB pages: the entries must be 2 MiB aligned. */
+	w.fr_page_shift = 21;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	/* A page list directory that is not guest memory. */
+	w = reg_wqe(&f, key, 0, ok_len, 0x7);
+	w.fr_pdir = 0x7ff000000000ull;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	/* None of the above registered anything: this one works ... */
+	w = reg_wqe(&f, key, 0, ok_len, 0x7);
+	EXPECT_EQ(ST_OK, local_op_fresh(b, b->pd, &w));
+	/* ... and registering the now valid MR again is an error. */
+	w = reg_wqe(&f, key_bump(key), 0, ok_len, 0x7);
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	/* LOCAL_INV: wrong variant, a user MR, an FRMR of another PD. */
+	w = (struct vhca_sq_wqe){ .opcode = OP_LOCAL_INV, .flags = 2,
+				  .imm = key_bump(key) };
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	w.imm = b->key;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	w.imm = g.key;
+	EXPECT_EQ(ST_LOC_PROT, local_op_fresh(b, b->pd, &w));
+	/* The right key, from a QP of the right PD, works. */
+	w.imm = key;
+	EXPECT_EQ(ST_OK, local_op_fresh(b, b->pd, &w));
 }
 
 FIXTURE(net) {

@@ -67,4 +67,10 @@ void pvrdma_caps_fill(struct pvrdma_caps *caps, const struct pvrdma_caps_in *in)
 	caps->phys_port_cnt = 1;
 	caps->mode = PVRDMA_DEVICE_MODE_ROCE;
 	caps->gid_types = PVRDMA_GID_TYPE_ROCE_V2;
+	/* FAST_REG_MR, LOCAL_INV and SEND_WITH_INV work requests. */
+	caps->bmme_flags = PVRDMA_BMME_FLAG_LOCAL_INV |
+			   PVRDMA_BMME_FLAG_REMOTE_INV |
+			   PVRDMA_BMME_FLAG_FAST_REG_WR;
+	caps->max_fast_reg_page_list_len =
+		cpu_to_le32(PVRDMA_CAP_FAST_REG_PAGES);
 }

@@ -17,6 +17,11 @@
 #define PVRDMA_CAP_MAX_RD_ATOM		16
 #define PVRDMA_CAP_MAX_MR_SIZE		0x40000000ull	/* one page directory */
 #define PVRDMA_CAP_MAX_QP		65535	/* guests mask QP handles to 16 bits */
+/* Base memory management extensions: all three, or the guest uses none. */
+#define PVRDMA_BMME_FLAG_LOCAL_INV	BIT(0)
+#define PVRDMA_BMME_FLAG_REMOTE_INV	BIT(1)
+#define PVRDMA_BMME_FLAG_FAST_REG_WR	BIT(2)
+#define PVRDMA_CAP_FAST_REG_PAGES	128	/* the driver's own limit */
 
 /**
  * struct pvrdma_caps_in - what the capability block is built from

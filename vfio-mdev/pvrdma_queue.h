@@ -14,7 +14,6 @@
 #define PVRDMA_RQ_WQE_HDR	16
 #define PVRDMA_SGE_SIZE		16
 #define PVRDMA_CQE_SIZE		64
-#define PVRDMA_MAX_FAST_REG_PAGES 128
 
 /**
  * struct pvrdma_qp_layout - a CREATE_QP request's sizes

@@ -23,6 +23,13 @@
 #define SQ_UD_QPN	32
 #define SQ_UD_QKEY	36
 #define SQ_UD_AV	40
+#define SQ_FR_IOVA	32
+#define SQ_FR_PDIR	40
+#define SQ_FR_SHIFT	48
+#define SQ_FR_NPAGES	52
+#define SQ_FR_LENGTH	56
+#define SQ_FR_ACCESS	60
+#define SQ_FR_KEY	64
 /* Offsets inside the address vector. */
 #define AV_TCLASS_FLOW	4
 #define AV_DGID		8
@@ -54,16 +61,35 @@ static void wr64(u8 *p, u64 v)
 	wr32(p + 4, v >> 32);
 }
 
-/* Map a guest opcode to the generic one; the stacks differ above 6. */
+/*
+ * Map a guest opcode to the generic one; the stacks differ above 6. Only
+ * the kernel can post REG_MR (rdma-core's 11 is a driver-private opcode).
+ */
 static u32 pvrdma_opcode(u32 op, bool kernel)
 {
 	if (op <= VHCA_WR_ATOMIC_FETCH_AND_ADD)
 		return op;	/* WRITE, WRITE_IMM, SEND, SEND_IMM, READ, CAS, FAA */
 	if (kernel)
 		return op == 8 ? VHCA_WR_SEND_WITH_INV :
-		       op == 10 ? VHCA_WR_LOCAL_INV : VHCA_WR_BAD;
+		       op == 10 ? VHCA_WR_LOCAL_INV :
+		       op == 11 ? VHCA_WR_FAST_REG : VHCA_WR_BAD;
 	return op == 9 ? VHCA_WR_SEND_WITH_INV :
 	       op == 7 ? VHCA_WR_LOCAL_INV : VHCA_WR_BAD;
+}
+
+/*
+ * The fast_reg union member. Optional access bits above the verbs ones
+ * (relaxed ordering) are dropped as CREATE_MR drops them.
+ */
+static void pvrdma_fast_reg_decode(const u8 *p, struct vhca_fast_reg *fr)
+{
+	fr->iova = rd64(p + SQ_FR_IOVA);
+	fr->page_list = rd64(p + SQ_FR_PDIR);
+	fr->page_shift = rd32(p + SQ_FR_SHIFT);
+	fr->npages = rd32(p + SQ_FR_NPAGES);
+	fr->length = rd32(p + SQ_FR_LENGTH);
+	fr->access = rd32(p + SQ_FR_ACCESS) & VHCA_ACCESS_ALL;
+	fr->key = rd32(p + SQ_FR_KEY);
 }
 
 static bool pvrdma_sges_decode(const u8 *p, u32 num, struct vhca_sge *sge)
@@ -129,6 +155,9 @@ void pvrdma_send_wqe_decode(const void *wqe, const struct pvrdma_sq_ctx *ctx,
 		wr->swap = rd64(p + SQ_ATOM_SWAP);
 		wr->rkey = rd32(p + SQ_ATOM_RKEY);
 		break;
+	case VHCA_WR_FAST_REG:
+		pvrdma_fast_reg_decode(p, &wr->fr);
+		break;
 	}
 	/* UD/GSI addressing; harmless garbage for RC, which ignores it. */
 	wr->remote_qpn = rd32(p + SQ_UD_QPN) & 0xffffff;
@@ -161,11 +190,25 @@ void pvrdma_recv_wqe_decode(const void *wqe, u32 wqe_size, u32 max_sge,
 	pvrdma_sges_decode(p + PVRDMA_RQ_HDR_SIZE, num, wr->sge);
 }
 
+/*
+ * Completion opcodes as each stack reads them: the kernel through the
+ * PVRDMA enum (LOCAL_INV 7, FAST_REG_MR 8), rdma-core raw as ibv_wc_opcode
+ * (LOCAL_INV 6; it cannot post a registration).
+ */
+static u32 pvrdma_wc_opcode(u32 opcode, bool kernel)
+{
+	if (opcode == VHCA_WC_LOCAL_INV)
+		return kernel ? 7 : 6;
+	if (opcode == VHCA_WC_REG_MR)
+		return 8;
+	return opcode;
+}
+
 /**
  * pvrdma_cqe_encode() - build the 64-byte CQE of a completion
  * @wc:               the completion
  * @kernel:           the CQ belongs to the guest kernel (rdma-core swaps
- *                    two wc_flags bits)
+ *                    two wc_flags bits and numbers opcodes differently)
  * @network_hdr_type: 0 RoCE v1, 1 IPv4, 2 IPv6 (receives with a GRH)
  * @cqe:              64 bytes, written completely
  */
@@ -182,7 +225,7 @@ void pvrdma_cqe_encode(const struct vhca_wc *wc, bool kernel,
 	memset(p, 0, PVRDMA_CQE_BYTES);
 	wr64(p, wc->wr_id);
 	wr64(p + 8, wc->qp);
-	wr32(p + 16, wc->opcode);
+	wr32(p + 16, pvrdma_wc_opcode(wc->opcode, kernel));
 	wr32(p + 20, wc->status);
 	wr32(p + 24, wc->byte_len);
 	wr32(p + 28, wc->imm);

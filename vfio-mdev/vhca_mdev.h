@@ -261,6 +261,8 @@ void vhca_mdev_doorbell(struct vhca_mdev *vm, u64 pos, u32 val);
 void vhca_mdev_cq_notify(struct vhca_mdev *vm, u32 cq_handle);
 
 /* vhca_mdev_pdir.c */
+int vhca_mdev_pdir_addrs(struct vhca_mdev *vm, u64 pdir, u32 npages,
+			 u64 *iovas);
 struct vhca_mdev_pages *vhca_mdev_pdir_pin(struct vhca_mdev *vm, u64 pdir,
 					   u32 npages,
 					   void (*revoke)(void *owner),

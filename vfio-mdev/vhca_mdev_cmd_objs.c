@@ -54,6 +54,7 @@ static void vhca_mdev_mr_release(struct vhca_obj *obj)
 	struct vhca_mdev_mr *m = container_of(obj, struct vhca_mdev_mr, mr.obj);
 
 	vhca_mdev_mem_release(&m->mem);
+	kfree(m->mr.pl);
 	kfree(m);
 }
 
@@ -77,11 +78,13 @@ static int vhca_mdev_mr_setup(struct vhca_mdev *vm, struct vhca_mdev_mr *m,
 		m->mr.type = VHCA_MR_DMA;
 		return 0;
 	case PVRDMA_MR_FLAG_FRMR:
-		if (!nchunks || nchunks > PVRDMA_MAX_FAST_REG_PAGES)
+		if (!nchunks || nchunks > PVRDMA_CAP_FAST_REG_PAGES)
 			return -EINVAL;
 		m->mr.type = VHCA_MR_FRMR;
 		m->mr.max_pages = nchunks;
-		return 0;
+		/* The page list's addresses, filled by each registration. */
+		m->mr.pl = kcalloc(nchunks, sizeof(*m->mr.pl), GFP_KERNEL);
+		return m->mr.pl ? 0 : -ENOMEM;
 	case 0:
 		if (pvrdma_mr_span_check(start, length, nchunks,
 					 PVRDMA_CAP_MAX_MR_SIZE))
@@ -124,6 +127,7 @@ int vhca_mdev_cmd_create_mr(struct vhca_mdev *vm, const void *req, void *resp)
 				     vhca_mdev_mr_release);
 	if (ret) {
 		vhca_mdev_mem_release(&m->mem);
+		kfree(m->mr.pl);
 		kfree(m);
 		return ret;
 	}

@@ -51,6 +51,29 @@ static int vhca_mdev_pdir_read(struct vhca_mdev *vm, u64 pdir, u32 npages,
 }
 
 /**
+ * vhca_mdev_pdir_addrs() - read the first @npages addresses of a directory
+ * @vm:     the instance
+ * @pdir:   guest address of the directory page
+ * @npages: entries wanted, at least 1
+ * @iovas:  filled with page-aligned, non-zero guest addresses
+ *
+ * For lists the guest rewrites between uses (fast-register page lists):
+ * nothing is pinned, the caller copies what it needs.
+ *
+ * Context: process; takes no lock of the instance.
+ * Return: 0, -EINVAL for a bad count, directory or entry, or -EFAULT for
+ * unmapped memory.
+ */
+int vhca_mdev_pdir_addrs(struct vhca_mdev *vm, u64 pdir, u32 npages,
+			 u64 *iovas)
+{
+	if (!npages || npages > PVRDMA_PDIR_MAX_PAGES ||
+	    !vhca_mdev_page_addr_ok(pdir))
+		return -EINVAL;
+	return vhca_mdev_pdir_read(vm, pdir, npages, iovas);
+}
+
+/**
  * vhca_mdev_pdir_pin() - read a page directory and pin the pages it lists
  * @vm:     the instance
  * @pdir:   guest address of the directory page

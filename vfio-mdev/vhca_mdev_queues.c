@@ -186,6 +186,13 @@ static void vhca_mdev_fn_event(struct vhca_function *fn, u32 type, u32 handle)
 	vhca_mdev_async_event(fn_to_vm(fn), type, handle);
 }
 
+/* A fast-register page list is a page directory (spec section 13). */
+static int vhca_mdev_page_list_read(struct vhca_function *fn, u64 list,
+				    u32 n, u64 *addrs)
+{
+	return vhca_mdev_pdir_addrs(fn_to_vm(fn), list, n, addrs);
+}
+
 const struct vhca_function_ops vhca_mdev_function_ops = {
 	.sq_peek = vhca_mdev_sq_peek,
 	.sq_consume = vhca_mdev_sq_consume,
@@ -194,6 +201,7 @@ const struct vhca_function_ops vhca_mdev_function_ops = {
 	.dma_page_get = vhca_mdev_dma_page_get,
 	.dma_page_put = vhca_mdev_dma_page_put,
 	.event = vhca_mdev_fn_event,
+	.page_list_read = vhca_mdev_page_list_read,
 };
 
 static void vhca_mdev_qp_doorbell(struct vhca_mdev *vm, u32 page, u32 val)

@@ -118,8 +118,17 @@ struct vhca_cqe {
  * @ud_qkey:     UD Q_Key
  * @ud_dgid:     UD destination GID
  * @ud_gid_index: UD source GID index
+ * @fr_iova:     REG_MR (kernel opcode 11): region start
+ * @fr_pdir:     REG_MR: page directory of the page list
+ * @fr_page_shift: REG_MR: log2 of the list's page size
+ * @fr_npages:   REG_MR: page list entries
+ * @fr_length:   REG_MR: region bytes
+ * @fr_access:   REG_MR: access rights
+ * @fr_key:      REG_MR: the new key
  * @num_sge:     scatter entries (as written, may lie)
  * @sge:         {addr, length, lkey} triples
+ *
+ * LOCAL_INV and SEND_WITH_INV carry the key to invalidate in @imm.
  */
 struct vhca_sq_wqe {
 	uint64_t wr_id;
@@ -130,6 +139,8 @@ struct vhca_sq_wqe {
 	uint32_t ud_qpn, ud_qkey;
 	uint8_t ud_dgid[16];
 	uint8_t ud_gid_index;
+	uint64_t fr_iova, fr_pdir;
+	uint32_t fr_page_shift, fr_npages, fr_length, fr_access, fr_key;
 	uint32_t num_sge;
 	struct { uint64_t addr; uint32_t length, lkey; } sge[4];
 };
@@ -169,3 +180,21 @@ int vhca_qp_state(struct vhca_drv *drv, uint32_t qp, uint32_t *state);
 int vhca_bind_gid(struct vhca_drv *drv, uint32_t index, const uint8_t *gid);
 int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
 		    const uint8_t *dgid);
+int vhca_create_frmr(struct vhca_drv *drv, uint32_t pd, uint32_t max_pages,
+		     uint32_t *handle, uint32_t *key);
+int vhca_modify_srq_limit(struct vhca_drv *drv, uint32_t srq, uint32_t limit);
+
+/**
+ * struct vhca_page_list - a fast-register page list: one directory page
+ * and one table of up to 512 entries, as vmw_pvrdma builds it
+ * @mem:     both pages
+ * @pdir:    the directory's address (the WQE's pl_pdir_dma)
+ * @entries: the table, written by the caller
+ */
+struct vhca_page_list {
+	struct vhca_mem mem;
+	uint64_t pdir;
+	uint64_t *entries;
+};
+
+int vhca_page_list_alloc(struct vhca_drv *drv, struct vhca_page_list *pl);

@@ -176,3 +176,45 @@ int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
 			 0x2000, &a);
 }
 
+
+/* A fast-register MR (vmw_pvrdma's alloc_mr): no pages until REG_MR. */
+int vhca_create_frmr(struct vhca_drv *drv, uint32_t pd, uint32_t max_pages,
+		     uint32_t *handle, uint32_t *key)
+{
+	struct pvrdma_req_create_mr r = { };
+	uint32_t resp[3] = { };
+	int ret;
+
+	r.pd_handle = pd;
+	r.flags = 2;	/* PVRDMA_MR_FLAG_FRMR */
+	r.nchunks = max_pages;
+	ret = vhca_drv_cmd(drv, PVRDMA_CMD_CREATE_MR, &r, sizeof(r), resp,
+			   sizeof(resp));
+	*handle = resp[0];
+	*key = resp[1];
+	return ret;
+}
+
+/* MODIFY_SRQ with IB_SRQ_LIMIT: arm the SRQ limit event. */
+int vhca_modify_srq_limit(struct vhca_drv *drv, uint32_t srq, uint32_t limit)
+{
+	struct pvrdma_req_modify_srq r = { };
+
+	r.srq_handle = srq;
+	r.attr_mask = 2;	/* IB_SRQ_LIMIT */
+	r.attrs.srq_limit = limit;
+	return vhca_drv_cmd(drv, PVRDMA_CMD_MODIFY_SRQ, &r, sizeof(r), NULL, 0);
+}
+
+/* A directory whose first table is the next page; entries are the caller's. */
+int vhca_page_list_alloc(struct vhca_drv *drv, struct vhca_page_list *pl)
+{
+	int ret = vhca_mem_alloc(drv, 2 * PAGE, &pl->mem);
+
+	if (ret)
+		return ret;
+	((uint64_t *)pl->mem.va)[0] = pl->mem.iova + PAGE;
+	pl->pdir = pl->mem.iova;
+	pl->entries = (uint64_t *)((char *)pl->mem.va + PAGE);
+	return 0;
+}

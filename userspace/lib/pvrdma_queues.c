@@ -39,6 +39,14 @@ void vhca_queue_post_send(struct vhca_queue *q, const struct vhca_sq_wqe *w)
 		memcpy(e + 36, &w->ud_qkey, 4);
 		memcpy(e + 40 + 8, w->ud_dgid, 16);
 		e[40 + 25] = w->ud_gid_index;
+	} else if (w->opcode == 11) {	/* kernel REG_MR: wr.fast_reg */
+		memcpy(e + 32, &w->fr_iova, 8);
+		memcpy(e + 40, &w->fr_pdir, 8);
+		memcpy(e + 48, &w->fr_page_shift, 4);
+		memcpy(e + 52, &w->fr_npages, 4);
+		memcpy(e + 56, &w->fr_length, 4);
+		memcpy(e + 60, &w->fr_access, 4);
+		memcpy(e + 64, &w->fr_key, 4);
 	} else if (w->opcode == 5 || w->opcode == 6) {	/* atomics */
 		memcpy(e + 32, &w->remote_addr, 8);
 		memcpy(e + 40, &w->compare_add, 8);
