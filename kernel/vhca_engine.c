@@ -11,6 +11,7 @@
  * paths that make objects or functions disappear stop them, unpublish them
  * and then call vhca_function_quiesce(), after which no turn can touch them.
  */
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
@@ -19,7 +20,6 @@
 #include "vhca_tpt.h"
 
 #define VHCA_SQ_BUDGET		32
-#define VHCA_RNR_DELAY		msecs_to_jiffies(1)
 #define VHCA_RNR_INFINITE	7
 
 DEFINE_STATIC_SRCU(vhca_dp_srcu);
@@ -230,8 +230,13 @@ static int vhca_deliver(struct vhca_qp *qp, struct vhca_qp *peer,
 	int ret;
 
 	ret = pfn->ops->rq_pop(peer, &rwr);
+	if (ret == -ENOENT && peer->type == VHCA_QPT_RC) {
+		/* The RNR NAK carries the responder's timer (IBA 9.7.5.2.8). */
+		qp->rnr_timer = READ_ONCE(peer->attr.min_rnr_timer);
+		return VHCA_EXEC_RNR;
+	}
 	if (ret == -ENOENT)
-		return peer->type == VHCA_QPT_RC ? VHCA_EXEC_RNR : VHCA_WC_SUCCESS;
+		return VHCA_WC_SUCCESS;
 	if (ret) {
 		vhca_qp_to_error(peer);
 		pfn->ops->event(pfn, VHCA_EVENT_QP_FATAL, peer->obj.handle);
@@ -494,7 +499,7 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 		if (ret == VHCA_EXEC_RNR) {
 			if (qp->attr.rnr_retry == VHCA_RNR_INFINITE ||
 			    qp->rnr_tries++ < qp->attr.rnr_retry)
-				return VHCA_RNR_DELAY;
+				return usecs_to_jiffies(vhca_rnr_timer_us(qp->rnr_timer));
 			ret = VHCA_WC_RNR_RETRY_EXC_ERR;
 		}
 		vhca_sq_retire(qp, wr, ret);

@@ -222,3 +222,23 @@ const char *vhca_qp_state_name(unsigned int state)
 	return state < VHCA_QPS_COUNT ? names[state] : "invalid";
 }
 EXPORT_SYMBOL_GPL(vhca_qp_state_name);
+
+/**
+ * vhca_rnr_timer_us() - the RNR NAK delay an encoded timer value stands for
+ * @code: a QP's min_rnr_timer, 0..31 (IBA table 45); higher bits ignored
+ *
+ * Return: microseconds; code 0 is the longest, 655.36 ms.
+ */
+u32 vhca_rnr_timer_us(unsigned int code)
+{
+	/* In units of 10 us: 0.01 ms for code 1 up to 491.52 ms for 31. */
+	static const u16 units[32] = {
+		0, 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192,
+		256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192,
+		12288, 16384, 24576, 32768, 49152,
+	};
+
+	code &= 31;
+	return 10u * (code ? units[code] : 65536u);
+}
+EXPORT_SYMBOL_GPL(vhca_rnr_timer_us);

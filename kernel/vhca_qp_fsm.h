@@ -60,5 +60,6 @@ bool vhca_qp_type_valid(unsigned int type);
 bool vhca_qp_transition_ok(unsigned int type, unsigned int cur,
 			   unsigned int next, unsigned int mask);
 const char *vhca_qp_state_name(unsigned int state);
+u32 vhca_rnr_timer_us(unsigned int code);
 
 #endif /* _VHCA_QP_FSM_H */

@@ -101,7 +101,8 @@ struct vhca_cq {
  * @pd:      protection domain (a dependency)
  * @max_wr:  capacity; immutable
  * @max_sge: scatter entries per WR; immutable
- * @limit:   SRQ_LIMIT_REACHED threshold, 0 = disarmed
+ * @limit:   SRQ_LIMIT_REACHED threshold, 0 = disarmed; the front end
+ *           serialises its changes with the receives that disarm it
  */
 struct vhca_srq {
 	struct vhca_obj obj;
@@ -178,6 +179,8 @@ struct vhca_qp_attr {
  *              and, for the error state, by the data path
  * @send_work:  executes the send queue on the HCA workqueue
  * @rnr_tries:  receiver-not-ready retries of the head send entry
+ * @rnr_timer:  min_rnr_timer code of the receiver that last refused the
+ *              head entry: how long to wait before the next retry
  * @stopped:    set when the QP is destroyed or revoked: the data path
  *              leaves it alone from then on
  */
@@ -193,6 +196,7 @@ struct vhca_qp {
 	struct vhca_qp_attr attr;
 	struct delayed_work send_work;
 	u32 rnr_tries;
+	u8 rnr_timer;
 	bool stopped;
 };
 

@@ -47,9 +47,8 @@ struct vhca_av {
 #define VHCA_UD_MTU		4096
 
 /* Async event types (the verbs ib_event_type values). */
-#define VHCA_EVENT_CQ_ERR		0
-#define VHCA_EVENT_QP_FATAL		1
-#define VHCA_EVENT_SRQ_LIMIT_REACHED	15
+#define VHCA_EVENT_CQ_ERR	0
+#define VHCA_EVENT_QP_FATAL	1
 
 enum vhca_wr_opcode {
 	VHCA_WR_RDMA_WRITE,

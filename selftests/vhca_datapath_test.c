@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -627,6 +628,129 @@ TEST_F(pair, cq_overrun_raises_cq_error)
 	EXPECT_EQ(4, *(uint32_t *)((uint8_t *)cring.va + 8));	/* prod_tail */
 }
 
+/* B's SRQ of 64 WQEs feeding a new QP of B, and a new QP of A sending to it. */
+struct srq_setup {
+	uint32_t srqn, qa, qb;
+	struct vhca_mem sring, qring, bring;
+	struct vhca_queue srq, asq;
+};
+
+static int srq_setup(struct side *a, struct side *b, struct srq_setup *t)
+{
+	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	struct pvrdma_req_create_srq r = { };
+	struct vhca_mem sdir;
+	uint64_t pdir;
+	int ret;
+
+	ret = vhca_mem_alloc(&b->drv, 3 * PAGE, &t->sring);
+	if (!ret)
+		ret = vhca_pdir_build(&b->drv, &t->sring, &pdir, &sdir);
+	if (ret)
+		return ret;
+	r.pdir_dma = pdir;
+	r.pd_handle = b->pd;
+	r.nchunks = 3;
+	r.attrs.max_wr = 64;
+	r.attrs.max_sge = QP_SGE;
+	ret = vhca_drv_cmd(&b->drv, PVRDMA_CMD_CREATE_SRQ, &r, sizeof(r),
+			   &t->srqn, 4);
+	args.pd = b->pd;
+	args.cq = b->cq;
+	args.srq = t->srqn;
+	if (!ret)
+		ret = vhca_create_qp(&b->drv, &args, &t->qb, &t->bring);
+	args.pd = a->pd;
+	args.cq = a->cq;
+	args.srq = 0;
+	if (!ret)
+		ret = vhca_create_qp(&a->drv, &args, &t->qa, &t->qring);
+	if (!ret)
+		ret = vhca_connect_rc(&a->drv, t->qa, t->qb, b->gid);
+	if (!ret)
+		ret = vhca_connect_rc(&b->drv, t->qb, t->qa, a->gid);
+	t->srq = (struct vhca_queue){ &t->sring, 8, PAGE, 64,
+				      vhca_wqe_size(16, QP_SGE), 0 };
+	t->asq = (struct vhca_queue){ &t->qring, 0, PAGE, QP_WR,
+				      vhca_wqe_size(80, QP_SGE), 0 };
+	return ret;
+}
+
+/* A sends one message into the SRQ; the status of B's receive. */
+static uint32_t srq_send(struct side *a, struct side *b, struct srq_setup *t,
+			 uint64_t wr_id)
+{
+	struct vhca_sq_wqe w = { .wr_id = wr_id, .opcode = OP_SEND, .flags = 2,
+				 .num_sge = 1 };
+	struct vhca_cqe c = { .status = 0xdead };
+
+	w.sge[0].addr = a->buf.iova;
+	w.sge[0].length = 8;
+	w.sge[0].lkey = a->key;
+	vhca_queue_post_send(&t->asq, &w);
+	vhca_doorbell(&a->drv, 0, 0, t->qa | PVRDMA_UAR_QP_SEND);
+	vhca_queue_poll(&b->cqq, &c, 5000);
+	vhca_queue_poll(&a->cqq, &c, 5000);
+	return c.status;
+}
+
+/* The next async event of @s within a second, or 0xdead. */
+static uint32_t next_event(struct side *s, uint32_t *info)
+{
+	uint32_t type = 0xdead;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (!vhca_drv_async_event(&s->drv, &type, info))
+			return type;
+		usleep(20000);
+	}
+	return 0xdead;
+}
+
+TEST_F(pair, srq_limit_event_fires_once_below_the_limit)
+{
+	struct pvrdma_req_handle q = { };
+	struct pvrdma_srq_attr attr = { };
+	uint32_t info = 0, i;
+	struct srq_setup t;
+
+	ASSERT_EQ(0, srq_setup(&self->a, &self->b, &t));
+	for (i = 0; i < 4; i++)
+		vhca_queue_post_recv(&t.srq, 80 + i, self->b.buf.iova, 64,
+				     self->b.key);
+	/* A limit not below max_wr is refused; 3 arms the event. */
+	EXPECT_EQ(EINVAL, vhca_modify_srq_limit(&self->b.drv, t.srqn, 64));
+	ASSERT_EQ(0, vhca_modify_srq_limit(&self->b.drv, t.srqn, 3));
+	q.handle = t.srqn;
+	ASSERT_EQ(0, vhca_drv_cmd(&self->b.drv, PVRDMA_CMD_QUERY_SRQ, &q,
+				  sizeof(q), &attr, sizeof(attr)));
+	EXPECT_EQ(3, attr.srq_limit);
+	/* 4 -> 3 posted: not below the limit yet. */
+	EXPECT_EQ(ST_OK, srq_send(&self->a, &self->b, &t, 1));
+	EXPECT_EQ(0xdead, next_event(&self->b, &info));
+	/* 3 -> 2: below it, one event naming the SRQ. */
+	EXPECT_EQ(ST_OK, srq_send(&self->a, &self->b, &t, 2));
+	EXPECT_EQ(PVRDMA_EVENT_SRQ_LIMIT_REACHED, next_event(&self->b, &info));
+	EXPECT_EQ(t.srqn, info);
+	/* Disarmed: 2 -> 1 raises nothing, and the limit reads 0. */
+	EXPECT_EQ(ST_OK, srq_send(&self->a, &self->b, &t, 3));
+	EXPECT_EQ(0xdead, next_event(&self->b, &info));
+	ASSERT_EQ(0, vhca_drv_cmd(&self->b.drv, PVRDMA_CMD_QUERY_SRQ, &q,
+				  sizeof(q), &attr, sizeof(attr)));
+	EXPECT_EQ(0, attr.srq_limit);
+	/* Armed again: 1 + 2 posted = 3 -> 2 is below 3 once more. */
+	vhca_queue_post_recv(&t.srq, 90, self->b.buf.iova, 64, self->b.key);
+	vhca_queue_post_recv(&t.srq, 91, self->b.buf.iova, 64, self->b.key);
+	ASSERT_EQ(0, vhca_modify_srq_limit(&self->b.drv, t.srqn, 3));
+	EXPECT_EQ(ST_OK, srq_send(&self->a, &self->b, &t, 4));
+	EXPECT_EQ(PVRDMA_EVENT_SRQ_LIMIT_REACHED, next_event(&self->b, &info));
+	/* Limit 0 disarms: draining the rest raises nothing. */
+	ASSERT_EQ(0, vhca_modify_srq_limit(&self->b.drv, t.srqn, 0));
+	EXPECT_EQ(ST_OK, srq_send(&self->a, &self->b, &t, 5));
+	EXPECT_EQ(0xdead, next_event(&self->b, &info));
+}
+
 /* A UD QP on @s, moved to RTS with Q_Key @qkey. */
 static int ud_qp(struct side *s, uint32_t qkey, uint32_t *qp,
 		 struct vhca_mem *ring, struct vhca_queue *sq,
@@ -701,6 +825,65 @@ TEST_F(pair, ud_send_with_grh_and_qkey)
 	vhca_doorbell(&self->a.drv, 0, 0, aqp | PVRDMA_UAR_QP_SEND);
 	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
 	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 300));
+}
+
+static double now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/*
+ * A new QP of A sends to a new QP of B that has no receive posted, with
+ * @retries RNR retries at A and B's min_rnr_timer @timer: the status A's
+ * send ends with and how long it took.
+ */
+static uint32_t rnr_run(struct side *a, struct side *b, uint8_t timer,
+			uint8_t retries, double *ms)
+{
+	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	struct vhca_sq_wqe w = { .wr_id = 0x55, .opcode = OP_SEND, .flags = 2 };
+	struct vhca_cqe c = { .status = 0xdead };
+	struct vhca_mem ra, rb;
+	struct vhca_queue sq;
+	uint32_t qa, qb;
+	double t0;
+
+	args.pd = b->pd;
+	args.cq = b->cq;
+	if (vhca_create_qp(&b->drv, &args, &qb, &rb))
+		return 0xbad;
+	args.pd = a->pd;
+	args.cq = a->cq;
+	if (vhca_create_qp(&a->drv, &args, &qa, &ra) ||
+	    vhca_connect_rc_rnr(&a->drv, qa, qb, b->gid, 12, retries) ||
+	    vhca_connect_rc_rnr(&b->drv, qb, qa, a->gid, timer, 7))
+		return 0xbad;
+	sq = (struct vhca_queue){ &ra, 0, PAGE, QP_WR, vhca_wqe_size(80, QP_SGE), 0 };
+	vhca_queue_post_send(&sq, &w);
+	t0 = now_ms();
+	vhca_doorbell(&a->drv, 0, 0, qa | PVRDMA_UAR_QP_SEND);
+	vhca_queue_poll(&a->cqq, &c, 20000);
+	*ms = now_ms() - t0;
+	vhca_destroy(&a->drv, PVRDMA_CMD_DESTROY_QP, qa);
+	vhca_destroy(&b->drv, PVRDMA_CMD_DESTROY_QP, qb);
+	return c.status;
+}
+
+TEST_F(pair, rnr_delay_follows_the_receivers_timer)
+{
+	double slow = 0, fast = 0;
+
+	/* Timer code 0 is 655.36 ms: two retries take at least 1.31 s. */
+	EXPECT_EQ(ST_RNR_RETRY_EXC, rnr_run(&self->a, &self->b, 0, 2, &slow));
+	EXPECT_GE(slow, 1250);
+	/* Code 1 is 10 us: the same two retries are over far sooner. */
+	EXPECT_EQ(ST_RNR_RETRY_EXC, rnr_run(&self->a, &self->b, 1, 2, &fast));
+	EXPECT_LT(fast, slow / 2);
+	TH_LOG("two RNR retries: %.0f ms with timer 0, %.0f ms with timer 1",
+	       slow, fast);
 }
 
 /* ---- fast registration (FRWR), local and remote invalidation ---- */

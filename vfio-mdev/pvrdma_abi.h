@@ -61,6 +61,7 @@
 #define PVRDMA_EVENT_QP_FATAL		1
 #define PVRDMA_EVENT_DEVICE_FATAL	8
 #define PVRDMA_EVENT_SRQ_ERR		14
+#define PVRDMA_EVENT_SRQ_LIMIT_REACHED	15
 
 /* Doorbells: offsets inside a UAR page and value bits. */
 #define PVRDMA_UAR_QP_OFFSET		0x0

@@ -557,6 +557,7 @@ int vhca_mdev_cmd_modify_srq(struct vhca_mdev *vm, const void *req, void *resp)
 {
 	const struct pvrdma_req_modify_srq *r = req;
 	u32 limit = le32_to_cpu(r->attrs.srq_limit);
+	struct vhca_mdev_srq *s;
 	struct vhca_srq *srq;
 	int ret = -EINVAL;
 
@@ -565,8 +566,12 @@ int vhca_mdev_cmd_modify_srq(struct vhca_mdev *vm, const void *req, void *resp)
 	srq = vhca_mdev_srq_lookup(vm, le32_to_cpu(r->srq_handle));
 	if (!srq)
 		return -ENOENT;
+	s = container_of(srq, struct vhca_mdev_srq, srq);
 	if (limit < srq->max_wr) {
+		/* Arms (non-zero) or disarms the limit event; see queues.c. */
+		spin_lock(&s->lock);
 		srq->limit = limit;
+		spin_unlock(&s->lock);
 		ret = 0;
 	}
 	vhca_obj_put(&srq->obj);
@@ -592,7 +597,7 @@ int vhca_mdev_cmd_query_srq(struct vhca_mdev *vm, const void *req, void *resp)
 		return -ENOENT;
 	a->max_wr = cpu_to_le32(srq->max_wr);
 	a->max_sge = cpu_to_le32(srq->max_sge);
-	a->srq_limit = cpu_to_le32(srq->limit);
+	a->srq_limit = cpu_to_le32(READ_ONCE(srq->limit));
 	vhca_obj_put(&srq->obj);
 	return 0;
 }

@@ -34,10 +34,11 @@ static int vhca_mdev_wq_tail(struct vhca_mdev_pages *pages,
 
 /*
  * Copy the first @len bytes of the element at the device's head; -ENOENT
- * when the ring is empty.
+ * when the ring is empty. @tail is set to the guest's producer index.
  */
 static int vhca_mdev_wq_peek(struct vhca_mdev_pages *pages,
-			     const struct vhca_mdev_wq *wq, void *elem, u32 len)
+			     const struct vhca_mdev_wq *wq, void *elem, u32 len,
+			     u32 *tailp)
 {
 	u32 tail, slot;
 	int ret;
@@ -45,6 +46,7 @@ static int vhca_mdev_wq_peek(struct vhca_mdev_pages *pages,
 	ret = vhca_mdev_wq_tail(pages, wq, &tail);
 	if (ret)
 		return ret;
+	*tailp = tail;
 	if (tail == wq->head)
 		return -ENOENT;
 	slot = pvrdma_idx_slot(&wq->geom, wq->head);
@@ -66,6 +68,7 @@ static int vhca_mdev_sq_peek(struct vhca_qp *qp, struct vhca_send_wr *wr)
 {
 	struct vhca_mdev_qp *q = container_of(qp, struct vhca_mdev_qp, qp);
 	u8 wqe[PVRDMA_SQ_WQE_MAX];
+	u32 tail;
 	struct pvrdma_sq_ctx ctx = {
 		.wqe_size = min_t(u32, q->sq.stride, sizeof(wqe)),
 		.max_sge = qp->caps.max_send_sge,
@@ -76,7 +79,7 @@ static int vhca_mdev_sq_peek(struct vhca_qp *qp, struct vhca_send_wr *wr)
 
 	if (READ_ONCE(q->mem.revoked))
 		return -EIO;
-	ret = vhca_mdev_wq_peek(q->mem.pages, &q->sq, wqe, sizeof(wqe));
+	ret = vhca_mdev_wq_peek(q->mem.pages, &q->sq, wqe, sizeof(wqe), &tail);
 	if (!ret)
 		pvrdma_send_wqe_decode(wqe, &ctx, wr);
 	return ret;
@@ -89,38 +92,72 @@ static void vhca_mdev_sq_consume(struct vhca_qp *qp)
 	vhca_mdev_wq_consume(q->mem.pages, &q->sq);
 }
 
-/* Take one receive WQE from @wq under @lock. */
+/*
+ * Take one receive WQE from @wq under @lock; @left is set to the number of
+ * WQEs still posted after it.
+ */
 static int vhca_mdev_wq_pop(struct vhca_mdev_mem *mem, struct vhca_mdev_wq *wq,
 			    spinlock_t *lock, u32 max_sge,
-			    struct vhca_recv_wr *wr)
+			    struct vhca_recv_wr *wr, u32 *left)
 {
 	/* Entries beyond 16 SGEs are never read: decoding refuses them. */
 	u8 wqe[PVRDMA_RQ_HDR_SIZE + 16 * VHCA_MAX_SGE];
+	u32 tail;
 	int ret;
 
 	if (READ_ONCE(mem->revoked))
 		return -EIO;
-	spin_lock(lock);
-	ret = vhca_mdev_wq_peek(mem->pages, wq, wqe, sizeof(wqe));
+	lockdep_assert_held(lock);
+	ret = vhca_mdev_wq_peek(mem->pages, wq, wqe, sizeof(wqe), &tail);
 	if (!ret) {
 		pvrdma_recv_wqe_decode(wqe, min_t(u32, wq->stride, sizeof(wqe)),
 				       max_sge, wr);
 		vhca_mdev_wq_consume(mem->pages, wq);
+		*left = pvrdma_ring_used(&wq->geom, tail, wq->head);
 	}
-	spin_unlock(lock);
+	return ret;
+}
+
+/*
+ * A receive from an SRQ. IBA 10.2.9.4: when an armed SRQ's posted WQEs
+ * drop below its limit, one SRQ_LIMIT_REACHED event, and the limit is
+ * disarmed until MODIFY_SRQ sets it again.
+ */
+static int vhca_mdev_srq_pop(struct vhca_mdev_srq *s, struct vhca_recv_wr *wr)
+{
+	bool reached = false;
+	u32 left;
+	int ret;
+
+	spin_lock(&s->lock);
+	ret = vhca_mdev_wq_pop(&s->mem, &s->wq, &s->lock, s->srq.max_sge, wr,
+			       &left);
+	if (!ret && s->srq.limit && left < s->srq.limit) {
+		s->srq.limit = 0;
+		reached = true;
+	}
+	spin_unlock(&s->lock);
+	if (reached)
+		vhca_mdev_async_event(s->mem.vm, PVRDMA_EVENT_SRQ_LIMIT_REACHED,
+				      s->srq.obj.handle);
 	return ret;
 }
 
 static int vhca_mdev_rq_pop(struct vhca_qp *qp, struct vhca_recv_wr *wr)
 {
 	struct vhca_mdev_qp *q = container_of(qp, struct vhca_mdev_qp, qp);
-	struct vhca_mdev_srq *s;
+	u32 left;
+	int ret;
 
-	if (!qp->srq)
-		return vhca_mdev_wq_pop(&q->mem, &q->rq, &q->rq_lock,
-					qp->caps.max_recv_sge, wr);
-	s = container_of(qp->srq, struct vhca_mdev_srq, srq);
-	return vhca_mdev_wq_pop(&s->mem, &s->wq, &s->lock, s->srq.max_sge, wr);
+	if (qp->srq)
+		return vhca_mdev_srq_pop(container_of(qp->srq,
+						      struct vhca_mdev_srq, srq),
+					 wr);
+	spin_lock(&q->rq_lock);
+	ret = vhca_mdev_wq_pop(&q->mem, &q->rq, &q->rq_lock,
+			       qp->caps.max_recv_sge, wr, &left);
+	spin_unlock(&q->rq_lock);
+	return ret;
 }
 
 static bool vhca_mdev_cq_push(struct vhca_cq *cq, const struct vhca_wc *wc)

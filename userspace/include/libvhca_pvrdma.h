@@ -180,6 +180,9 @@ int vhca_qp_state(struct vhca_drv *drv, uint32_t qp, uint32_t *state);
 int vhca_bind_gid(struct vhca_drv *drv, uint32_t index, const uint8_t *gid);
 int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
 		    const uint8_t *dgid);
+int vhca_connect_rc_rnr(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
+			const uint8_t *dgid, uint8_t min_rnr_timer,
+			uint8_t rnr_retry);
 int vhca_create_frmr(struct vhca_drv *drv, uint32_t pd, uint32_t max_pages,
 		     uint32_t *handle, uint32_t *key);
 int vhca_modify_srq_limit(struct vhca_drv *drv, uint32_t srq, uint32_t limit);

@@ -140,8 +140,9 @@ int vhca_bind_gid(struct vhca_drv *drv, uint32_t index, const uint8_t *gid)
 }
 
 /* RESET -> INIT -> RTR -> RTS for an RC QP. */
-int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
-		    const uint8_t *dgid)
+int vhca_connect_rc_rnr(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
+			const uint8_t *dgid, uint8_t min_rnr_timer,
+			uint8_t rnr_retry)
 {
 	struct pvrdma_qp_attr a = { };
 	int ret;
@@ -159,7 +160,7 @@ int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
 		memcpy(a.ah_attr.dgid, dgid, 16);
 	a.rq_psn = 1;
 	a.max_dest_rd_atomic = 1;
-	a.min_rnr_timer = 12;
+	a.min_rnr_timer = min_rnr_timer;
 	a.ah_attr.port_num = 1;
 	a.ah_attr.sgid_index = 0;
 	ret = vhca_modify_qp(drv, qp, 0x1 | 0x80 | 0x100 | 0x100000 | 0x1000 |
@@ -170,10 +171,17 @@ int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
 	a.sq_psn = 1;
 	a.timeout = 14;
 	a.retry_cnt = 7;
-	a.rnr_retry = 7;
+	a.rnr_retry = rnr_retry;
 	a.max_rd_atomic = 1;
 	return vhca_modify_qp(drv, qp, 0x1 | 0x10000 | 0x200 | 0x400 | 0x800 |
 			 0x2000, &a);
+}
+
+/* INIT, RTR, RTS with a 0.64 ms RNR timer and infinite RNR retries. */
+int vhca_connect_rc(struct vhca_drv *drv, uint32_t qp, uint32_t dest_qpn,
+		    const uint8_t *dgid)
+{
+	return vhca_connect_rc_rnr(drv, qp, dest_qpn, dgid, 12, 7);
 }
 
 

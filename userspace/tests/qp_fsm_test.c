@@ -78,4 +78,17 @@ TEST(out_of_range_inputs)
 	EXPECT_STREQ("RTS", vhca_qp_state_name(VHCA_QPS_RTS));
 }
 
+TEST(rnr_timer_table)
+{
+	EXPECT_EQ(655360, vhca_rnr_timer_us(0));
+	EXPECT_EQ(10, vhca_rnr_timer_us(1));
+	EXPECT_EQ(60, vhca_rnr_timer_us(5));
+	EXPECT_EQ(640, vhca_rnr_timer_us(12));
+	EXPECT_EQ(1280, vhca_rnr_timer_us(14));
+	EXPECT_EQ(10240, vhca_rnr_timer_us(20));
+	EXPECT_EQ(491520, vhca_rnr_timer_us(31));
+	EXPECT_EQ(655360, vhca_rnr_timer_us(32));	/* 5 bits only */
+	EXPECT_EQ(10, vhca_rnr_timer_us(33));
+}
+
 TEST_HARNESS_MAIN
