@@ -37,7 +37,7 @@ help:
 	@echo "make lint       checkpatch --strict, sparse, W=1 and kernel-doc"
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
 	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
-	@echo "make bench      host-tier benchmark in the test VM -> build/bench/"
+	@echo "make bench      vhca vs rxe vs memcpy in the test VM -> build/bench/"
 	@echo "make e2e        two stock guests (vmw_pvrdma, rdma-core) in nested VMs"
 	@echo "make libvirt-e2e  libvirtd + the vhca hook: virsh start/destroy of a stock guest"
 	@echo "Variables: KVER (kernel release; 6.12 = Debian 13's $(TRIXIE_KVER)), KDIR (kernel build tree), W=1"
@@ -89,11 +89,13 @@ install-hooks:
 	install -D -m 0755 libvirt-hooks/vhca-hook.sh \
 		$(DESTDIR)/etc/libvirt/hooks/qemu.d/vhca
 
-# Benchmarks live apart from the tests: bench/README.md.
+# Benchmarks live apart from the tests: bench/README.md (BENCH_QUICK=1 etc.).
 bench: deps
 	$(MAKE) KVER=$(TEST_KVER) modules userspace
-	$(MAKE) -C bench
-	selftests/vm/vm.sh --timeout 1800 --out $(BUILD)/bench-vm -- bench/run.sh
+	$(MAKE) -C bench KVER=$(TEST_KVER)
+	selftests/vm/vm.sh --timeout 2400 --out $(BUILD)/bench -- \
+		$$(env | grep -E '^BENCH_[A-Z_]+=[^ ]*$$' | tr '\n' ' ') bench/run.sh
+	$${BENCH_PYTHON:-/usr/bin/python3} bench/report.py $(BUILD)/bench
 
 # Stock guests end to end (selftests/e2e/run.sh); GUEST_SCRIPT=FILE adds a check.
 e2e: deps

@@ -1,32 +1,332 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""Turn the benchmark's JSON lines into results.json and a ratio table."""
+"""Turn bench/run.sh's JSON lines into results.json, report.md and plots.
+
+usage: report.py DIR   (reads DIR/results.jsonl, writes DIR/results.json,
+                        DIR/report.md and DIR/*.png; plots need matplotlib)
+"""
 import json
+import os
 import sys
 
-src, json_out, md_out = sys.argv[1:4]
-records = [json.loads(line) for line in open(src) if line.startswith("{")]
-with open(json_out, "w") as f:
-    json.dump(records, f, indent=1)
+GOALS = """\
+Goals from issue 7 (targets, not assertions): RDMA WRITE at 64 KiB and
+above >= 70% of memcpy bandwidth and >= 20x rxe; SEND latency <= 1/3 of
+rxe's; fairness (Jain) >= 0.95 across equal pairs; idle CPU ~0."""
 
-by = {(r["system"], r["size"]): r for r in records}
-sizes = sorted({r["size"] for r in records})
-lines = [
-    "# vhca host-tier benchmark (one run, same VM)",
-    "",
-    "RDMA WRITE between two instances vs memcpy of the same sizes; medians",
-    "of 5 repetitions (min-max in brackets). Under TCG emulation absolute",
-    "numbers mean little; the ratio is the figure to compare.",
-    "",
-    "| size | vhca write MB/s | memcpy MB/s | vhca/memcpy |",
-    "|---:|---:|---:|---:|",
-]
-for size in sizes:
-    v, m = by.get(("vhca", size)), by.get(("memcpy", size))
-    if not v or not m:
-        continue
-    lines.append(
-        f"| {size} | {v['value']:.0f} [{v['min']:.0f}-{v['max']:.0f}] | "
-        f"{m['value']:.0f} [{m['min']:.0f}-{m['max']:.0f}] | "
-        f"{v['value'] / m['value']:.2f} |")
-open(md_out, "w").write("\n".join(lines) + "\n")
+
+def load(path):
+    records = []
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("{"):
+                records.append(json.loads(line))
+    return records
+
+
+def human(size):
+    for unit, shift in (("M", 20), ("K", 10)):
+        if size >= 1 << shift and size % (1 << shift) == 0:
+            return f"{size >> shift}{unit}"
+    return str(size)
+
+
+def num(v):
+    if v is None:
+        return "-"
+    if abs(v) >= 100:
+        return f"{v:.0f}"
+    if abs(v) >= 10:
+        return f"{v:.1f}"
+    if abs(v) >= 0.1:
+        return f"{v:.2f}"
+    return f"{v:.3g}"
+
+
+def cell(r):
+    if r is None:
+        return "-"
+    if r.get("reps", 1) > 1:
+        return f"{num(r['value'])} [{num(r['min'])}-{num(r['max'])}]"
+    return num(r["value"])
+
+
+def ratio(a, b):
+    if a is None or b is None or not b["value"]:
+        return None
+    return a["value"] / b["value"]
+
+
+def rnum(x):
+    return "-" if x is None else (f"{x:.0f}x" if x >= 10 else f"{x:.2f}")
+
+
+class Results:
+    def __init__(self, records):
+        self.records = records
+        self.by = {}
+        for r in records:
+            key = (r["tier"], r["system"], r["test"], r["size"], r["qps"],
+                   r["pairs"])
+            self.by[key] = r
+
+    def get(self, system, test, size, qps=1, pairs=1, tier="host"):
+        return self.by.get((tier, system, test, size, qps, pairs))
+
+    def sizes(self, test, system=None):
+        return sorted({r["size"] for r in self.records if r["test"] == test
+                       and (system is None or r["system"] == system)})
+
+    def copy(self, size):
+        """The limit: the kernel copy if it ran, else userspace memcpy."""
+        return (self.get("memcpy", "copy_bw", size, 0, 0) or
+                self.get("memcpy", "copy_bw_user", size, 0, 0))
+
+
+def bw_tables(res, out):
+    copy_name = ("kernel memcpy" if any(r["test"] == "copy_bw"
+                                        for r in res.records)
+                 else "userspace memcpy")
+    for test, title in (("write_bw", "RDMA WRITE"), ("read_bw", "RDMA READ"),
+                        ("send_bw", "SEND")):
+        sizes = res.sizes(test)
+        if not sizes:
+            continue
+        out += [f"### {title} bandwidth (MB/s, 1 QP)", "",
+                f"| size | vhca | rxe | {copy_name} | vhca/rxe | vhca/memcpy |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        for s in sizes:
+            v, x, m = res.get("vhca", test, s), res.get("rxe", test, s), \
+                res.copy(s)
+            out.append(f"| {human(s)} | {cell(v)} | {cell(x)} | {cell(m)} | "
+                       f"{rnum(ratio(v, x))} | {rnum(ratio(v, m))} |")
+        out.append("")
+
+
+def lat_table(res, out):
+    sizes = sorted(set(res.sizes("send_lat")) | set(res.sizes("write_lat")))
+    if not sizes:
+        return
+    out += ["### Latency (us, half round trip, median)", "",
+            "| size | vhca SEND | rxe SEND | vhca/rxe | vhca WRITE | "
+            "rxe WRITE | vhca/rxe |",
+            "|---:|---:|---:|---:|---:|---:|---:|"]
+    for s in sizes:
+        vs, xs = res.get("vhca", "send_lat", s), res.get("rxe", "send_lat", s)
+        vw, xw = res.get("vhca", "write_lat", s), \
+            res.get("rxe", "write_lat", s)
+        out.append(f"| {human(s)} | {cell(vs)} | {cell(xs)} | "
+                   f"{rnum(ratio(vs, xs))} | {cell(vw)} | {cell(xw)} | "
+                   f"{rnum(ratio(vw, xw))} |")
+    out.append("")
+
+
+def rate_table(res, out):
+    qps = sorted({r["qps"] for r in res.records if r["test"] == "msg_rate"})
+    if not qps:
+        return
+    out += ["### Message rate (64-byte RDMA WRITE, Mmsg/s)", "",
+            "| QPs | vhca | rxe | vhca/rxe |", "|---:|---:|---:|---:|"]
+    for q in qps:
+        v, x = res.get("vhca", "msg_rate", 64, q), \
+            res.get("rxe", "msg_rate", 64, q)
+        out.append(f"| {q} | {cell(v)} | {cell(x)} | {rnum(ratio(v, x))} |")
+    out.append("")
+
+
+def pairs_table(res, out):
+    rows = sorted((r for r in res.records if r["test"] == "aggregate_bw"),
+                  key=lambda r: r["pairs"])
+    if not rows:
+        return
+    size = rows[0]["size"]
+    out += [f"### Scaling with instance pairs (RDMA WRITE {human(size)}, "
+            "one driver thread)", "",
+            "| pairs | aggregate MB/s | per pair MB/s | Jain's index |",
+            "|---:|---:|---:|---:|"]
+    for r in rows:
+        j = res.get("vhca", "fairness", r["size"], 1, r["pairs"])
+        out.append(f"| {r['pairs']} | {cell(r)} | "
+                   f"{num(r['value'] / r['pairs'])} | {cell(j)} |")
+    out.append("")
+
+
+def cpu_tables(res, out):
+    sizes = res.sizes("cpu_per_gb")
+    if sizes:
+        out += ["### Kernel CPU time per GB moved (RDMA WRITE; system + irq "
+                "+ softirq of /proc/stat, both ends; s/GB)", "",
+                "| size | vhca | rxe | rxe/vhca |", "|---:|---:|---:|---:|"]
+        for s in sizes:
+            v, x = res.get("vhca", "cpu_per_gb", s), \
+                res.get("rxe", "cpu_per_gb", s)
+            out.append(f"| {human(s)} | {cell(v)} | {cell(x)} | "
+                       f"{rnum(ratio(x, v))} |")
+        out.append("")
+    base = res.get("vhca", "idle_cpu", 0, 0, 0)
+    idle = res.get("vhca", "idle_cpu", 0, 1, 4)
+    if base or idle:
+        out += ["### Idle CPU (whole VM, % of one CPU)", "",
+                "| no instances | 8 idle instances (4 connected pairs) |",
+                "|---:|---:|", f"| {cell(base)} | {cell(idle)} |", ""]
+
+
+def copy_table(res, out):
+    sizes = sorted(set(res.sizes("copy_bw")) | set(res.sizes("copy_bw_user")))
+    if not sizes:
+        return
+    out += ["### The limit: memcpy in this VM (MB/s)", "",
+            "| size | kernel (kmap + memcpy per page) | userspace (glibc) |",
+            "|---:|---:|---:|"]
+    for s in sizes:
+        out.append(f"| {human(s)} | {cell(res.get('memcpy', 'copy_bw', s, 0, 0))}"
+                   f" | {cell(res.get('memcpy', 'copy_bw_user', s, 0, 0))} |")
+    out.append("")
+
+
+def headline(res, out):
+    lines = []
+    big = [s for s in res.sizes("write_bw", "vhca") if s >= 65536]
+    rm = [ratio(res.get("vhca", "write_bw", s), res.copy(s)) for s in big]
+    rx = [ratio(res.get("vhca", "write_bw", s), res.get("rxe", "write_bw", s))
+          for s in big]
+    rm = [x for x in rm if x is not None]
+    rx = [x for x in rx if x is not None]
+    if rm:
+        lines.append(f"- RDMA WRITE >= 64 KiB, vhca/memcpy: {min(rm):.2f} .. "
+                     f"{max(rm):.2f} (goal >= 0.70)")
+    if rx:
+        lines.append(f"- RDMA WRITE >= 64 KiB, vhca/rxe: {min(rx):.1f}x .. "
+                     f"{max(rx):.1f}x (goal >= 20x)")
+    sl = [ratio(res.get("vhca", "send_lat", s), res.get("rxe", "send_lat", s))
+          for s in res.sizes("send_lat", "vhca")]
+    sl = [x for x in sl if x is not None]
+    if sl:
+        lines.append(f"- SEND latency, vhca/rxe: {min(sl):.2f} .. "
+                     f"{max(sl):.2f} (goal <= 0.33)")
+    jain = [r["value"] for r in res.records if r["test"] == "fairness"]
+    if jain:
+        lines.append(f"- Jain's index over pairs: {min(jain):.3f} .. "
+                     f"{max(jain):.3f} (goal >= 0.95)")
+    idle = res.get("vhca", "idle_cpu", 0, 1, 4)
+    if idle:
+        lines.append(f"- CPU with 8 idle instances: {idle['value']:.2f}% of "
+                     "one CPU (goal ~0)")
+    if lines:
+        out += ["## Headline", ""] + lines + ["", GOALS, ""]
+
+
+def plots(res, outdir, out):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        out += ["(No plots: python3-matplotlib is not installed.)", ""]
+        return
+    made = []
+
+    def series(system, test, qps=1, pairs=1):
+        rows = sorted((r for r in res.records if r["system"] == system and
+                       r["test"] == test and r["qps"] == qps and
+                       r["pairs"] == pairs and r["value"] > 0),
+                      key=lambda r: r["size"])
+        return ([r["size"] for r in rows], [r["value"] for r in rows],
+                [r["value"] - r["min"] for r in rows],
+                [r["max"] - r["value"] for r in rows])
+
+    def line(ax, xs, label, style):
+        if xs[0]:
+            ax.errorbar(xs[0], xs[1], yerr=[xs[2], xs[3]], fmt=style,
+                        label=label, capsize=2)
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for system, colour in (("vhca", "C0"), ("rxe", "C1")):
+        for test, mark in (("write_bw", "o-"), ("read_bw", "s--"),
+                           ("send_bw", "^:")):
+            line(ax, series(system, test), f"{system} {test}", colour + mark)
+    line(ax, series("memcpy", "copy_bw", 0, 0), "memcpy (kernel)", "k-")
+    line(ax, series("memcpy", "copy_bw_user", 0, 0), "memcpy (user)", "k--")
+    ax.set(xscale="log", yscale="log", xlabel="message size (bytes)",
+           ylabel="MB/s", title="Bandwidth vs message size (one VM, TCG)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, "bw_vs_size.png"), dpi=100)
+    plt.close(fig)
+    made.append("bw_vs_size.png")
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for system, colour in (("vhca", "C0"), ("rxe", "C1")):
+        line(ax, series(system, "send_lat"), f"{system} SEND", colour + "o-")
+        line(ax, series(system, "write_lat"), f"{system} WRITE",
+             colour + "s--")
+    ax.set(xscale="log", yscale="log", xlabel="message size (bytes)",
+           ylabel="us (half round trip)", title="Latency vs message size")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, "lat_vs_size.png"), dpi=100)
+    plt.close(fig)
+    made.append("lat_vs_size.png")
+
+    agg = sorted((r for r in res.records if r["test"] == "aggregate_bw"),
+                 key=lambda r: r["pairs"])
+    if agg:
+        fair = {r["pairs"]: r for r in res.records if r["test"] == "fairness"}
+        fig, ax = plt.subplots(figsize=(8, 5))
+        p = [r["pairs"] for r in agg]
+        ax.errorbar(p, [r["value"] for r in agg],
+                    yerr=[[r["value"] - r["min"] for r in agg],
+                          [r["max"] - r["value"] for r in agg]],
+                    fmt="C0o-", capsize=2, label="aggregate MB/s")
+        ax.set_xscale("log", base=2)
+        ax.minorticks_off()
+        ax.set_xticks(p, [str(x) for x in p])
+        ax.set(xlabel="instance pairs", ylabel="aggregate MB/s", ylim=(0, None),
+               title="Scaling with instance pairs (RDMA WRITE)")
+        ax2 = ax.twinx()
+        ax2.plot(p, [fair[x]["value"] if x in fair else None for x in p],
+                 "C2s--", label="Jain's index")
+        ax2.set(ylim=(0, 1.05), ylabel="Jain's fairness index")
+        h1, l1 = ax.get_legend_handles_labels()
+        h2, l2 = ax2.get_legend_handles_labels()
+        ax.legend(h1 + h2, l1 + l2, loc="lower right", fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(outdir, "scaling_pairs.png"), dpi=100)
+        plt.close(fig)
+        made.append("scaling_pairs.png")
+    out += ["## Plots", ""] + [f"![{m}]({m})" for m in made] + [""]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    outdir = sys.argv[1]
+    records = load(os.path.join(outdir, "results.jsonl"))
+    with open(os.path.join(outdir, "results.json"), "w") as f:
+        json.dump(records, f, indent=1)
+    res = Results(records)
+    out = ["# vhca benchmark: one run, one VM", "",
+           "Host tier: two vhca instances driven by libvhca. Peer tier: "
+           "perftest over rdma_rxe on a veth pair. Limit tier: memcpy. "
+           "Values are medians over the repetitions, [min-max] after them; "
+           "only ratios within this one run mean anything (TCG emulation, "
+           "shared noisy host).", ""]
+    headline(res, out)
+    out += ["## Tables", ""]
+    bw_tables(res, out)
+    lat_table(res, out)
+    rate_table(res, out)
+    pairs_table(res, out)
+    cpu_tables(res, out)
+    copy_table(res, out)
+    plots(res, outdir, out)
+    with open(os.path.join(outdir, "report.md"), "w") as f:
+        f.write("\n".join(out))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
