@@ -137,8 +137,9 @@ log_outputs = "1:file:$job/libvirtd.log"
 EOF
 
 log "starting virtlogd and libvirtd"
-virtlogd -d || check libvirtd-started fail "virtlogd -d failed"
-libvirtd -d || check libvirtd-started fail "libvirtd -d failed"
+# Both fork into the background once they are set up.
+timeout -k 5 "$vt" virtlogd -d || check libvirtd-started fail "virtlogd -d failed"
+timeout -k 5 "$vt" libvirtd -d || check libvirtd-started fail "libvirtd -d failed"
 end=$((SECONDS + vt))
 until vsh version; do
 	if ((SECONDS >= end)); then

@@ -14,7 +14,8 @@ disk image:
     selftests/e2e/mkinitramfs.sh's init mounts;
   - the NIC on user-mode networking (no libvirt network, no dnsmasq);
   - two file serial ports: ttyS0 the kernel console, ttyS1 the guest's
-    test output; no memballoon, no USB.
+    test output; no memballoon, no USB;
+  - on_poweroff, on_reboot and on_crash: destroy.
 
 Optional overrides (name, UUIDs, mdev type, MAC) make a second domain.
 """
@@ -101,6 +102,14 @@ def main():
         s = ET.SubElement(dev, "serial", type="file")
         ET.SubElement(s, "source", path=path)
         ET.SubElement(s, "target", port=str(port))
+
+    # A guest that reboots or crashes (panic=-1) stops: no boot loop.
+    for tag in ("on_poweroff", "on_reboot", "on_crash"):
+        e = dom.find(tag)
+        if e is None:
+            e = ET.Element(tag)
+            dom.insert(list(dom).index(dev), e)
+        e.text = "destroy"
 
     ET.SubElement(dev, "controller", type="usb", model="none")
     ET.SubElement(dev, "memballoon", model="none")
