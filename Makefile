@@ -38,6 +38,7 @@ help:
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
 	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
 	@echo "make bench      vhca vs rxe vs memcpy in the test VM -> build/bench/"
+	@echo "make bench-guest  perftest between two nested stock guests, vhca vs rxe"
 	@echo "make e2e        two stock guests (vmw_pvrdma, rdma-core) in nested VMs"
 	@echo "make libvirt-e2e  libvirtd + the vhca hook: virsh start/destroy of a stock guest"
 	@echo "Variables: KVER (kernel release; 6.12 = Debian 13's $(TRIXIE_KVER)), KDIR (kernel build tree), W=1"
@@ -96,6 +97,13 @@ bench: deps
 	selftests/vm/vm.sh --timeout 2400 --out $(BUILD)/bench -- \
 		$$(env | grep -E '^BENCH_[A-Z_]+=[^ ]*$$' | tr '\n' ' ') bench/run.sh
 	$${BENCH_PYTHON:-/usr/bin/python3} bench/report.py $(BUILD)/bench
+
+# The guest tier: perftest between two stock nested guests, over vhca and
+# over rxe on their vmxnet3 link (bench/guest.sh through the e2e harness).
+.PHONY: bench-guest
+bench-guest: deps
+	$(MAKE) KVER=$(TEST_KVER) modules userspace
+	bench/guest-run.sh
 
 # Stock guests end to end (selftests/e2e/run.sh); GUEST_SCRIPT=FILE adds a check.
 e2e: deps

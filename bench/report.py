@@ -185,6 +185,24 @@ def copy_table(res, out):
     out.append("")
 
 
+def guest_table(res, out):
+    rows = sorted({(r["test"], r["size"]) for r in res.records
+                   if r["tier"] == "guest"})
+    if not rows:
+        return
+    out += ["### Guest tier: perftest between two stock nested guests",
+            "", "vhca = vmw_pvrdma on a vhca instance; rxe = rdma_rxe in the "
+            "same guests on their vmxnet3 link.", "",
+            "| test | size | vhca | rxe | vhca/rxe |", "|---|---:|---:|---:|---:|"]
+    for test, size in rows:
+        v = res.get("vhca", test, size, tier="guest")
+        x = res.get("rxe", test, size, tier="guest")
+        unit = (v or x)["unit"]
+        out.append(f"| {test} ({unit}) | {human(size)} | {cell(v)} | "
+                   f"{cell(x)} | {rnum(ratio(v, x))} |")
+    out.append("")
+
+
 def headline(res, out):
     lines = []
     big = [s for s in res.sizes("write_bw", "vhca") if s >= 65536]
@@ -308,21 +326,38 @@ def main():
     with open(os.path.join(outdir, "results.json"), "w") as f:
         json.dump(records, f, indent=1)
     res = Results(records)
+    guest_only = records and all(r["tier"] == "guest" for r in records)
     out = ["# vhca benchmark: one run, one VM", "",
            "Host tier: two vhca instances driven by libvhca. Peer tier: "
            "perftest over rdma_rxe on a veth pair. Limit tier: memcpy. "
            "Values are medians over the repetitions, [min-max] after them; "
            "only ratios within this one run mean anything (TCG emulation, "
            "shared noisy host).", ""]
+    settings = os.path.join(outdir, "settings.txt")
+    if os.path.exists(settings):
+        with open(settings) as f:
+            out += ["Run: " + "; ".join(x.strip() for x in f if x.strip()),
+                    ""]
+    try:
+        import subprocess
+        rev = subprocess.run(["git", "describe", "--always", "--dirty"],
+                             capture_output=True, text=True,
+                             cwd=os.path.dirname(os.path.abspath(__file__)))
+        if rev.returncode == 0:
+            out += [f"Source: {rev.stdout.strip()}", ""]
+    except OSError:
+        pass
     headline(res, out)
     out += ["## Tables", ""]
+    guest_table(res, out)
     bw_tables(res, out)
     lat_table(res, out)
     rate_table(res, out)
     pairs_table(res, out)
     cpu_tables(res, out)
     copy_table(res, out)
-    plots(res, outdir, out)
+    if not guest_only:
+        plots(res, outdir, out)
     with open(os.path.join(outdir, "report.md"), "w") as f:
         f.write("\n".join(out))
     print("\n".join(out))

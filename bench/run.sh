@@ -1,16 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # `make bench`, inside the test VM: the host tier (vhca through libvhca),
-# the peer tier (perftest over Soft-RoCE on a veth pair) and the limit tier
-# (kernel and userspace memcpy), one after the other in the same VM. Writes
-# JSON records, one a line, to $VHCA_OUT/results.jsonl; bench/report.py
-# turns them into results.json, report.md and plots.
+# the limit tier (kernel and userspace memcpy, taking turns with vhca size
+# by size) and the peer tier (perftest over Soft-RoCE on a veth pair), in
+# the same VM. Writes JSON records, one a line, to $VHCA_OUT/results.jsonl;
+# bench/report.py turns them into results.json, report.md and plots.
 #
 # Knobs (environment): BENCH_QUICK=1 (fewer sizes and repetitions, a few
 # minutes), BENCH_SIZES, BENCH_LAT_SIZES (comma lists, K/M suffixes),
 # BENCH_REPS, BENCH_RXE_REPS, BENCH_SECS (seconds per host-tier repetition),
 # BENCH_SKIP (comma list of: host,copy,rxe), BENCH_SEED, BENCH_LAT_PIN=0
-# (vhca latency without confining it to vCPU 0).
+# (vhca latency without confining it to vCPU 0), BENCH_KMOD (directory of
+# the vhca modules to load, default build/kmod/KVER).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -63,10 +64,13 @@ kernel_ticks() {
 
 # record SYSTEM TEST SIZE QPS UNIT VALUES...: median, min, max of VALUES.
 record() {
-	local system=$1 test=$2 size=$3 qps=$4 unit=$5
+	local system=$1 test=$2 size=$3 qps=$4 unit=$5 v vals=()
 	shift 5
-	[ $# -gt 0 ] || return 0
-	printf '%s\n' "$@" | grep -v '^$' | sort -g | awk -v sys="$system" -v t="$test" \
+	for v in "$@"; do
+		[ -z "$v" ] || vals+=("$v")
+	done
+	[ ${#vals[@]} -gt 0 ] || return 0
+	printf '%s\n' "${vals[@]}" | sort -g | awk -v sys="$system" -v t="$test" \
 		-v size="$size" -v qps="$qps" -v unit="$unit" '
 		{ v[NR] = $1 }
 		END {
@@ -75,11 +79,21 @@ record() {
 		}' >>"$jsonl"
 }
 
+# The kernel copy reference (bench/kmod); without it the limit tier is the
+# userspace memcpy only.
+load_copy_module() {
+	insmod "$bin/kmod/$kver/vhca_copy_bench.ko" ||
+		log "the kernel copy module did not load: userspace memcpy only"
+}
+
+# vhca and, taking turns with it size by size, memcpy (the limit tier).
 host_tier() {
+	local groups=(bw copy)
+	[[ $skip != *,copy,* ]] || groups=(bw)
 	log "host tier: vhca through libvhca (sizes $sizes, $reps repetitions)"
-	"$top/selftests/load-modules.sh" "$top/build/kmod/$kver" hcas=2
+	"$top/selftests/load-modules.sh" "${BENCH_KMOD:-$top/build/kmod/$kver}" hcas=2
 	"$bin/vhca_bench" -r "$reps" -t "$secs" -i "$idle" -S "$seed" \
-		-s "$sizes" bw rate pairs idle | tee -a "$jsonl"
+		-s "$sizes" "${groups[@]}" rate pairs idle | tee -a "$jsonl"
 	# Latency with the poller and vhca's workers on one vCPU: a round
 	# trip must not wait for QEMU's thread of the other, idle vCPU to be
 	# scheduled on this overcommitted machine (1-5 ms when it is busy).
@@ -94,10 +108,7 @@ host_tier() {
 }
 
 copy_tier() {
-	log "limit tier: memcpy in the kernel and in userspace"
-	if ! insmod "$bin/kmod/$kver/vhca_copy_bench.ko"; then
-		log "the kernel copy module did not load: userspace memcpy only"
-	fi
+	log "limit tier alone: memcpy in the kernel and in userspace"
 	"$bin/vhca_bench" -r "$reps" -t "$secs" -S "$seed" -s "$sizes" copy |
 		tee -a "$jsonl"
 }
@@ -189,7 +200,8 @@ pt_measure() {
 }
 
 rxe_tier() {
-	local test size q n c
+	local test size q n c first
+	first=$(bytes "$sizes")
 	log "peer tier: perftest over rxe on a veth pair ($rxe_reps repetitions)"
 	rxe_setup
 	for test in write_bw read_bw send_bw; do
@@ -198,25 +210,27 @@ rxe_tier() {
 			# 16 MiB or 4000 messages (at least 8): a second or two each.
 			# (perftest's -D mode reports 0 when only a few large
 			# messages fit in its window.)
-			n=$((16 << 20 / size))
+			n=$(((16 << 20) / size))
 			n=$((n > 4000 ? 4000 : n < 8 ? 8 : n))
-			perftest "ib_$test" -s "$size" -n "$n" || return 1 # warm-up
+			[ "$size" != "${first%% *}" ] ||	# a warm-up run per test
+				perftest "ib_$test" -s "$size" -n "$n" || return 1
 			for _ in $(seq "$rxe_reps"); do
 				# perftest's MB are 2^20 bytes; records use 10^6.
 				pt_measure "$size" 4 1.048576 "ib_$test" -s "$size" \
 					-n "$n" || return 1
 				vals+=("$pt_val")
-				c=$(awk -v k="$pt_kticks" -v hz="$hz" \
-					-v gb="$(((size * n) / 1000))" \
-					'BEGIN { printf "%.6g", k / hz / (gb / 1e6) }')
+				# Kernel CPU per GB, when the transfer (not setup and
+				# teardown) filled most of the measured window.
+				c=$(awk -v k="$pt_kticks" -v hz="$hz" -v mb="$pt_val" \
+					-v b="$((size * n))" 'BEGIN {
+					if (b / (mb * 1e6) >= 0.5)
+						printf "%.6g", k / hz / (b / 1e9) }')
 				cpus+=("$c")
 			done
 			record rxe "$test" "$size" 1 MB/s "${vals[@]}"
 			tail -n 1 "$jsonl"
-			[ "$test" != write_bw ] || {
+			[ "$test" != write_bw ] ||
 				record rxe cpu_per_gb "$size" 1 s/GB "${cpus[@]}"
-				tail -n 1 "$jsonl"
-			}
 		done
 	done
 	for q in 1 4 16; do
@@ -247,7 +261,17 @@ rxe_tier() {
 mkdir -p "$out"
 : >"$jsonl"
 t0=$(date +%s)
-[[ $skip == *,host,* ]] || host_tier
-[[ $skip == *,copy,* ]] || copy_tier
+cat >"$out/settings.txt" <<EOF
+kernel $(uname -r), $(nproc) vCPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)
+host tier: sizes $sizes, latency sizes $lat_sizes, $reps repetitions of ${secs}s after a warm-up, idle ${idle}s x $reps
+peer tier: perftest $(dpkg-query -W -f='${Version}' perftest 2>/dev/null), $rxe_reps repetitions, a warm-up run per test
+seed $seed, quick=${BENCH_QUICK:-0}, latency pinned to vCPU 0: ${BENCH_LAT_PIN:-1}
+EOF
+[[ $skip == *,copy,* ]] || load_copy_module
+if [[ $skip != *,host,* ]]; then
+	host_tier
+elif [[ $skip != *,copy,* ]]; then
+	copy_tier
+fi
 [[ $skip == *,rxe,* ]] || rxe_tier || log "peer tier failed"
 log "done in $(($(date +%s) - t0)) s"

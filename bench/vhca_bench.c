@@ -13,7 +13,8 @@
  *          1, 2, 4 and 8 instance pairs running at once (one driver thread)
  *   idle   CPU use of the VM without instances and with 8 idle ones
  *   copy   the limit tier: memcpy of the same sizes in userspace, and in the
- *          kernel through bench/kmod's debugfs file when it is loaded
+ *          kernel through bench/kmod's debugfs file when it is loaded; with
+ *          bw, their repetitions take turns with those of the operations
  *
  * Work requests are posted one per doorbell (what ibv_post_send with one
  * WR does in a guest, and perftest's default), every 16th signaled. Pollers
@@ -403,7 +404,7 @@ static bool reap(struct flow *f, unsigned int n, struct pair *p, uint32_t op,
 static int64_t stream(struct flow *f, unsigned int n, uint32_t op,
 		      uint32_t size, double until, double *secs)
 {
-	uint64_t total = 0;
+	uint64_t total = 0, iter = 0;
 	struct vhca_cqe c;
 	bool stop = false, busy;
 	unsigned int i;
@@ -418,7 +419,8 @@ static int64_t stream(struct flow *f, unsigned int n, uint32_t op,
 			;
 	}
 	for (;;) {
-		stop = stop || now() >= until;
+		/* The clock is a slow HPET read in this VM: look now and then. */
+		stop = stop || (!(++iter % 16) && now() >= until);
 		busy = false;
 		for (i = 0; i < n; i++) {
 			if (stop && f[i].posted % SIGNAL)
@@ -459,45 +461,6 @@ static const struct { const char *name, *test; uint32_t op; } bw_ops[] = {
 	{ "write", "write_bw", OP_WRITE }, { "read", "read_bw", OP_READ },
 	{ "send", "send_bw", OP_SEND },
 };
-
-static int run_bw(void)
-{
-	unsigned long long k0, k1, b0, b1;
-	double v[MAX_REPS], cpu[MAX_REPS], s;
-	unsigned int o, i, r;
-	struct flow f[1];
-	int64_t n;
-
-	if (pairs_up(1))
-		return -1;
-	flows_of(f, &pairs[0], 1);
-	for (o = 0; o < 3; o++) {
-		if (!strstr(cfg.ops, bw_ops[o].name))
-			continue;
-		for (i = 0; i < cfg.nsizes; i++) {
-			uint32_t size = cfg.sizes[i], op = bw_ops[o].op;
-
-			if (stream(f, 1, op, size, now() + cfg.warm, &s) < 0)
-				return -1;
-			for (r = 0; r < cfg.reps; r++) {
-				cpu_ticks(&k0, &b0);
-				n = stream(f, 1, op, size, now() + cfg.secs, &s);
-				cpu_ticks(&k1, &b1);
-				if (n < 0)
-					return -1;
-				v[r] = (double)n * size / s / 1e6;
-				cpu[r] = (double)(k1 - k0) / sysconf(_SC_CLK_TCK) /
-					 ((double)n * size / 1e9);
-			}
-			emit("vhca", bw_ops[o].test, size, 1, 1, "MB/s", v,
-			     cfg.reps);
-			if (op == OP_WRITE)
-				emit("vhca", "cpu_per_gb", size, 1, 1, "s/GB",
-				     cpu, cfg.reps);
-		}
-	}
-	return 0;
-}
 
 /* Wait until byte @p turns @tag; false after 5 s (something is broken). */
 static bool wait_byte(volatile uint8_t *p, uint8_t tag)
@@ -792,33 +755,82 @@ static double kcopy_once(uint32_t size, double secs)
 	return ok ? bytes / (ns / 1e9) / 1e6 : -1;
 }
 
-static int run_copy(void)
+/*
+ * Bandwidth per size: for each size the repetitions of every operation and
+ * of the memcpy references take turns, so that the load of this shared
+ * machine, which changes by the minute, weighs on all of them alike.
+ */
+static int run_sizes(bool vhca, bool copies)
 {
-	uint8_t *src = malloc(BUF), *dst = malloc(BUF);
-	double v[MAX_REPS];
-	unsigned int i, r;
-	bool kernel = kcopy_once(4096, 0.01) > 0;
+	unsigned long long k0, k1, b0, b1;
+	double v[3][MAX_REPS], cpu[MAX_REPS], uc[MAX_REPS], kc[MAX_REPS], s;
+	uint8_t *src = NULL, *dst = NULL;
+	bool kernel = copies && kcopy_once(4096, 0.01) > 0;
+	unsigned int o, i, r;
+	struct flow f[1];
+	int64_t n;
 
-	if (!src || !dst)
+	if (vhca && pairs_up(1))
 		return -1;
-	fill(src, BUF, cfg.seed);
-	fill(dst, BUF, cfg.seed + 1);
+	flows_of(f, &pairs[0], 1);
+	if (copies) {
+		src = malloc(BUF);
+		dst = malloc(BUF);
+		if (!src || !dst)
+			return -1;
+		fill(src, BUF, cfg.seed);
+		fill(dst, BUF, cfg.seed + 1);
+		if (!kernel)
+			fprintf(stderr, "bench: no kernel copy module, userspace memcpy only\n");
+	}
 	for (i = 0; i < cfg.nsizes; i++) {
 		uint32_t size = cfg.sizes[i];
 
-		copy_once(dst, src, size, cfg.warm);
-		for (r = 0; r < cfg.reps; r++)
-			v[r] = copy_once(dst, src, size, cfg.secs);
-		emit("memcpy", "copy_bw_user", size, 0, 0, "MB/s", v, cfg.reps);
-		if (!kernel)
-			continue;
-		kcopy_once(size, cfg.warm);
-		for (r = 0; r < cfg.reps; r++)
-			v[r] = kcopy_once(size, cfg.secs);
-		emit("memcpy", "copy_bw", size, 0, 0, "MB/s", v, cfg.reps);
+		for (r = 0; r <= cfg.reps; r++) {	/* r == 0: warm-up */
+			double secs = r ? cfg.secs : cfg.warm;
+
+			for (o = 0; vhca && o < 3; o++) {
+				if (!strstr(cfg.ops, bw_ops[o].name))
+					continue;
+				cpu_ticks(&k0, &b0);
+				n = stream(f, 1, bw_ops[o].op, size, now() + secs, &s);
+				cpu_ticks(&k1, &b1);
+				if (n < 0)
+					return -1;
+				if (!r)
+					continue;
+				v[o][r - 1] = (double)n * size / s / 1e6;
+				if (bw_ops[o].op == OP_WRITE)
+					cpu[r - 1] = (double)(k1 - k0) /
+						     sysconf(_SC_CLK_TCK) /
+						     ((double)n * size / 1e9);
+			}
+			if (copies) {
+				double u = copy_once(dst, src, size, secs);
+				double k = kernel ? kcopy_once(size, secs) : 0;
+
+				if (r) {
+					uc[r - 1] = u;
+					kc[r - 1] = k;
+				}
+			}
+		}
+		for (o = 0; vhca && o < 3; o++) {
+			if (!strstr(cfg.ops, bw_ops[o].name))
+				continue;
+			emit("vhca", bw_ops[o].test, size, 1, 1, "MB/s", v[o],
+			     cfg.reps);
+			if (bw_ops[o].op == OP_WRITE)
+				emit("vhca", "cpu_per_gb", size, 1, 1, "s/GB",
+				     cpu, cfg.reps);
+		}
+		if (copies)
+			emit("memcpy", "copy_bw_user", size, 0, 0, "MB/s", uc,
+			     cfg.reps);
+		if (kernel)
+			emit("memcpy", "copy_bw", size, 0, 0, "MB/s", kc,
+			     cfg.reps);
 	}
-	if (!kernel)
-		fprintf(stderr, "bench: no kernel copy module, userspace memcpy only\n");
 	free(src);
 	free(dst);
 	return 0;
@@ -852,6 +864,7 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
+	bool want_bw = false, want_copy = false;
 	int opt, ret = 0, i;
 
 	cfg.nsizes = parse_list("64,256,1K,4K,16K,64K,256K,1M,4M", cfg.sizes);
@@ -879,9 +892,19 @@ int main(int argc, char **argv)
 		if (!cfg.sizes[i] || cfg.sizes[i] > BUF / 2)
 			if (cfg.sizes[i] != BUF)
 				usage();
-	for (i = optind; i < argc && !ret; i++) {
+	for (i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "bw"))
-			ret = run_bw();
+			want_bw = true;
+		else if (!strcmp(argv[i], "copy"))
+			want_copy = true;
+	}
+	if (want_bw || want_copy)
+		ret = run_sizes(want_bw, want_copy);
+	if (ret)
+		fprintf(stderr, "bench: bandwidth failed\n");
+	for (i = optind; i < argc && !ret; i++) {
+		if (!strcmp(argv[i], "bw") || !strcmp(argv[i], "copy"))
+			continue;
 		else if (!strcmp(argv[i], "lat"))
 			ret = run_lat();
 		else if (!strcmp(argv[i], "rate"))
@@ -890,8 +913,6 @@ int main(int argc, char **argv)
 			ret = run_pairs();
 		else if (!strcmp(argv[i], "idle"))
 			ret = run_idle();
-		else if (!strcmp(argv[i], "copy"))
-			ret = run_copy();
 		else
 			usage();
 		if (ret)

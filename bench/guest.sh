@@ -1,0 +1,97 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The guest tier of the benchmarks (`make bench-guest`): a GUEST_SCRIPT for
+# selftests/e2e/run.sh. Guest A runs "guest.sh server PEER_IP", guest B
+# "guest.sh client PEER_IP": perftest between the two stock guests over
+# vhca (vmw_pvrdma), then over rdma_rxe inside the same guests on their
+# vmxnet3 link. The client prints one "bench-record: {JSON}" line per
+# result (tier "guest"); bench-guest collects them from guest-b.log.
+# Nested TCG is ~40x slower than the test VM: few, short runs.
+set -u
+role=${1:?usage: guest.sh server|client PEER_IP}
+peer=${2:?usage: guest.sh server|client PEER_IP}
+
+# TEST SIZE ITERATIONS; each runs on its own TCP port so that a late client
+# can never meet the server of another test.
+TESTS=(
+	"write_bw 65536 100"
+	"write_bw 4096 200"
+	"send_lat 8 100"
+	"write_lat 8 100"
+)
+
+log() { echo "bench-guest: $*"; }
+
+# IPv4 RoCE v2 GID index of device $1.
+gid_of() {
+	local f i
+	for f in /sys/class/infiniband/"$1"/ports/1/gids/*; do
+		i=${f##*/}
+		case $(<"$f") in 0000:0000:0000:0000:0000:ffff:*) ;; *) continue ;; esac
+		[ "$(<"/sys/class/infiniband/$1/ports/1/gid_attrs/types/$i")" = "RoCE v2" ] ||
+			continue
+		echo "$i"
+		return 0
+	done 2>/dev/null
+	return 1
+}
+
+pvrdma=
+for d in /sys/class/infiniband/*; do
+	[ -e "$d/device/driver" ] || continue
+	case $(readlink "$d/device/driver") in *vmw_pvrdma) pvrdma=${d##*/} ;; esac
+done
+[ -n "$pvrdma" ] || { log "no vmw_pvrdma device"; exit 1; }
+ifc=
+for n in /sys/class/net/*; do
+	case $(readlink "$n/device/driver" 2>/dev/null) in *vmxnet3) ifc=${n##*/} ;; esac
+done
+[ -n "$ifc" ] || { log "no vmxnet3 interface"; exit 1; }
+
+# Soft-RoCE on the same vmxnet3 link.
+busybox modprobe rdma_rxe || modprobe rdma_rxe || { log "no rdma_rxe"; exit 1; }
+rdma link add rxe0 type rxe netdev "$ifc" || { log "rdma link add failed"; exit 1; }
+for _ in $(seq 30); do
+	gid_of rxe0 >/dev/null && break
+	sleep 1
+done
+
+status=0
+port=18600
+for dev in "$pvrdma" rxe0; do
+	system=vhca
+	[ "$dev" = rxe0 ] && system=rxe
+	gid=$(gid_of "$dev") || { log "no RoCE v2 GID on $dev"; exit 1; }
+	for t in "${TESTS[@]}"; do
+		read -r test size iters <<<"$t"
+		port=$((port + 1))
+		args=(-d "$dev" -x "$gid" -F -s "$size" -n "$iters" -p "$port")
+		if [ "$role" = server ]; then
+			log "$system $test $size: server"
+			timeout 600 "ib_$test" "${args[@]}" || status=1
+			continue
+		fi
+		out=
+		for try in $(seq 20); do
+			out=$(timeout 600 "ib_$test" "${args[@]}" "$peer" 2>&1) && break
+			grep -q "Couldn't connect" <<<"$out" || break
+			log "$system $test $size: server not ready (try $try)"
+			sleep 5
+		done
+		echo "$out"
+		case $test in
+		*_bw) col=4 scale=1.048576 unit=MB/s ;;	# perftest MB = 2^20
+		*) col=5 scale=1 unit=us ;;		# t_typical
+		esac
+		v=$(awk -v s="$size" -v c="$col" -v k="$scale" \
+			'$1 == s && $c > 0 { printf "%.6g", $c * k; exit }' <<<"$out")
+		if [ -z "$v" ]; then
+			log "$system $test $size: no result"
+			status=1
+			continue
+		fi
+		printf 'bench-record: {"tier": "guest", "system": "%s", "test": "%s", "size": %s, "qps": 1, "pairs": 1, "value": %s, "unit": "%s", "reps": 1, "min": %s, "max": %s, "spread": 0}\n' \
+			"$system" "$test" "$size" "$v" "$unit" "$v" "$v"
+	done
+done
+exit $status
