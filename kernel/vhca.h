@@ -9,6 +9,7 @@
 
 #include <linux/device.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -70,6 +71,26 @@ struct vhca_gid {
 };
 
 /**
+ * struct vhca_qos - a function's share of the engine (vhca_qos.c)
+ * @weight:    1..100, default 10: busy functions move bytes in proportion
+ * @rate_mbps: payload limit in Mbit/s, 0 for none
+ * @vtime:     virtual time: bytes moved * 100 / weight
+ * @active:    jiffies of the last turn that moved bytes
+ * @lock:      protects @rate_mbps, @tokens and @stamp_ns
+ * @tokens:    token bucket of the rate limit, in bytes
+ * @stamp_ns:  when @tokens was last refilled
+ */
+struct vhca_qos {
+	u32 weight;
+	u32 rate_mbps;
+	atomic64_t vtime;
+	unsigned long active;
+	spinlock_t lock; /* rate limit state */
+	s64 tokens;
+	u64 stamp_ns;
+};
+
+/**
  * DOC: Locking
  *
  * Lock order, outermost first:
@@ -82,6 +103,7 @@ struct vhca_gid {
  * 3. &vhca_mr.lock - registration state of one fast-register MR; a leaf
  *    spinlock taken by the data path only (registration, invalidation and
  *    every page translation through the MR), never around a callback.
+ * 4. &vhca_qos.lock - rate limit state of one function; a leaf spinlock.
  *
  * The core never calls back into a front end with &vhca_hca.lock held.
  */
@@ -147,6 +169,9 @@ struct vhca_hca {
  * @network: fabric partition: traffic never crosses networks
  * @gids:   GID table (RoCE addresses), written by the control path,
  *          read by the data path under the data-path SRCU
+ * @fabric_lookups: sends that had to search the fabric for their peer
+ *          (every UD send; an RC QP only when its cached peer is stale)
+ * @qos:    weight, rate limit and scheduling state
  */
 struct vhca_function {
 	struct vhca_hca *hca;
@@ -160,6 +185,8 @@ struct vhca_function {
 	void *priv;
 	u32 network;
 	struct vhca_gid gids[VHCA_GIDS];
+	atomic64_t fabric_lookups;
+	struct vhca_qos qos;
 };
 
 unsigned int vhca_hca_count(void);
@@ -175,6 +202,9 @@ struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 void vhca_function_quiesce(void);
 void vhca_gid_set(struct vhca_function *fn, unsigned int index,
 		  const u8 *gid);
+void vhca_function_set_network(struct vhca_function *fn, u32 network);
+int vhca_qos_set_weight(struct vhca_function *fn, u32 weight);
+int vhca_qos_set_rate(struct vhca_function *fn, u32 mbps);
 void vhca_function_destroy(struct vhca_function *fn);
 
 #endif /* _VHCA_H */

@@ -13,6 +13,7 @@
  */
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/srcu.h>
 
@@ -20,6 +21,7 @@
 #include "vhca_tpt.h"
 
 #define VHCA_SQ_BUDGET		32
+#define VHCA_TURN_BYTES		SZ_1M	/* then let other QPs run */
 #define VHCA_RNR_INFINITE	7
 
 DEFINE_STATIC_SRCU(vhca_dp_srcu);
@@ -85,6 +87,27 @@ static void vhca_qp_to_error(struct vhca_qp *qp)
 	WRITE_ONCE(qp->attr.state, VHCA_QPS_ERR);
 }
 
+/*
+ * Anything that can change where an RC QP's sends go - a GID installed or
+ * cleared, a network id, a function or QP coming or going, a QP's path -
+ * bumps this, and a QP's cached peer is only used while it is unchanged.
+ * Whoever unpublishes a QP bumps it before waiting for the data path, so a
+ * turn that still sees the old value runs before the QP can be freed.
+ */
+static atomic_t vhca_fabric_gen = ATOMIC_INIT(0);
+
+/**
+ * vhca_fabric_changed() - invalidate every cached RC peer
+ *
+ * Context: any.
+ */
+void vhca_fabric_changed(void)
+{
+	atomic_inc(&vhca_fabric_gen);
+	smp_mb__after_atomic();	/* before the caller waits or unpublishes */
+}
+EXPORT_SYMBOL_GPL(vhca_fabric_changed);
+
 /* Find the function that owns @gid on @network. */
 static struct vhca_function *vhca_fabric_find(u32 network, const u8 *gid)
 {
@@ -111,9 +134,9 @@ static struct vhca_function *vhca_fabric_find(u32 network, const u8 *gid)
 	return NULL;
 }
 
-/* The QP a send of @qp goes to, referenced, or NULL. */
-static struct vhca_qp *vhca_peer_qp(struct vhca_qp *qp,
-				    const struct vhca_send_wr *wr)
+/* Resolve the QP a send of @qp goes to, referenced, through the fabric. */
+static struct vhca_qp *vhca_peer_lookup(struct vhca_qp *qp,
+					const struct vhca_send_wr *wr)
 {
 	bool ud = qp->type != VHCA_QPT_RC;
 	const struct vhca_av *av = ud ? &wr->av : &qp->attr.av;
@@ -122,6 +145,7 @@ static struct vhca_qp *vhca_peer_qp(struct vhca_qp *qp,
 	struct vhca_obj *obj;
 	struct vhca_qp *peer;
 
+	atomic64_inc(&fn->fabric_lookups);
 	if (av->sgid_index >= VHCA_GIDS ||
 	    !READ_ONCE(fn->gids[av->sgid_index].valid))
 		return NULL;
@@ -136,8 +160,33 @@ static struct vhca_qp *vhca_peer_qp(struct vhca_qp *qp,
 		vhca_obj_put(obj);
 		return NULL;
 	}
-	if (!vhca_qp_can_receive(peer)) {
-		vhca_obj_put(obj);
+	return peer;
+}
+
+/*
+ * The QP a send of @qp goes to, referenced, or NULL. An RC QP resolves its
+ * peer once and keeps the pointer (not a reference) with the fabric
+ * generation it was found in; see vhca_fabric_gen. Only the QP's own send
+ * work, inside the data-path SRCU read section, uses the cache.
+ */
+static struct vhca_qp *vhca_peer_qp(struct vhca_qp *qp,
+				    const struct vhca_send_wr *wr)
+{
+	u32 gen = atomic_read_acquire(&vhca_fabric_gen);
+	struct vhca_qp *peer = NULL;
+
+	if (qp->type == VHCA_QPT_RC && qp->peer && qp->peer_gen == gen &&
+	    kref_get_unless_zero(&qp->peer->obj.ref))
+		peer = qp->peer;
+	if (!peer) {
+		peer = vhca_peer_lookup(qp, wr);
+		if (qp->type == VHCA_QPT_RC) {
+			qp->peer = peer;
+			qp->peer_gen = gen;
+		}
+	}
+	if (peer && !vhca_qp_can_receive(peer)) {
+		vhca_obj_put(&peer->obj);
 		return NULL;
 	}
 	return peer;
@@ -469,28 +518,50 @@ static void vhca_sq_retire(struct vhca_qp *qp, const struct vhca_send_wr *wr,
 		vhca_qp_to_error(qp);
 }
 
+/* Payload bytes an executed entry moved, for QoS accounting. */
+static u64 vhca_wr_bytes(const struct vhca_send_wr *wr)
+{
+	u64 bytes = 0;
+	u32 i;
+
+	if (wr->opcode >= VHCA_WR_LOCAL_INV)
+		return 0;
+	for (i = 0; i < wr->num_sge; i++)
+		bytes += wr->sge[i].length;
+	return bytes;
+}
+
 /* Returns the delay before the next turn, or -1 for none. */
 static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 {
 	struct vhca_function *fn = qp->obj.fn;
 	unsigned int budget;
+	long delay = 0;
+	u64 bytes = 0;
 	int ret;
 	u32 state;
 
-	for (budget = 0; budget < VHCA_SQ_BUDGET; budget++) {
+	/* The function's weight and rate limit decide whether it runs now. */
+	delay = vhca_qos_admit(fn);
+	if (delay)
+		return READ_ONCE(qp->stopped) ? -1 : delay;
+	for (budget = 0; budget < VHCA_SQ_BUDGET && bytes < VHCA_TURN_BYTES;
+	     budget++) {
+		delay = -1;
 		if (READ_ONCE(qp->stopped))
-			return -1;
+			break;
 		state = READ_ONCE(qp->attr.state);
 		if (state != VHCA_QPS_RTS && state != VHCA_QPS_ERR)
-			return -1;	/* a modify to RTS kicks again */
+			break;	/* a modify to RTS kicks again */
 		ret = fn->ops->sq_peek(qp, wr);
 		if (ret == -ENOENT)
-			return -1;
+			break;
 		if (ret) {
 			vhca_qp_to_error(qp);
 			fn->ops->event(fn, VHCA_EVENT_QP_FATAL, qp->obj.handle);
-			return -1;
+			break;
 		}
+		delay = 0;
 		if (state == VHCA_QPS_ERR) {
 			vhca_sq_retire(qp, wr, VHCA_WC_WR_FLUSH_ERR);
 			continue;
@@ -498,13 +569,21 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 		ret = vhca_execute(qp, wr);
 		if (ret == VHCA_EXEC_RNR) {
 			if (qp->attr.rnr_retry == VHCA_RNR_INFINITE ||
-			    qp->rnr_tries++ < qp->attr.rnr_retry)
-				return usecs_to_jiffies(vhca_rnr_timer_us(qp->rnr_timer));
+			    qp->rnr_tries++ < qp->attr.rnr_retry) {
+				delay = usecs_to_jiffies(vhca_rnr_timer_us(qp->rnr_timer));
+				break;
+			}
 			ret = VHCA_WC_RNR_RETRY_EXC_ERR;
 		}
 		vhca_sq_retire(qp, wr, ret);
+		if (ret != VHCA_WC_SUCCESS)
+			continue;
+		bytes += vhca_wr_bytes(wr);
+		delay = vhca_qos_charge(fn, vhca_wr_bytes(wr));
+		if (delay)
+			break;	/* over the rate limit */
 	}
-	return 0;	/* budget used up: let others run, then continue */
+	return delay;	/* 0: budget used up, let others run, then continue */
 }
 
 static void vhca_qp_send_work(struct work_struct *work)

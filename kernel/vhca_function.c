@@ -78,6 +78,7 @@ struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 	fn->slices = slices;
 	vhca_limits_scale(&hca->capacity, slices, &fn->quota);
 	vhca_obj_tables_init(fn);
+	vhca_qos_init(fn);
 
 	mutex_lock(&hca->lock);
 	if (hca->slices_used + slices > VHCA_SLICES_PER_HCA) {
@@ -114,13 +115,28 @@ void vhca_gid_set(struct vhca_function *fn, unsigned int index,
 		return;
 	g = &fn->gids[array_index_nospec(index, VHCA_GIDS)];
 	WRITE_ONCE(g->valid, false);
-	if (!gid)
-		return;
-	memcpy(g->raw, gid, sizeof(g->raw));
-	smp_wmb();	/* the GID before the flag that publishes it */
-	WRITE_ONCE(g->valid, true);
+	if (gid) {
+		memcpy(g->raw, gid, sizeof(g->raw));
+		smp_wmb();	/* the GID before the flag that publishes it */
+		WRITE_ONCE(g->valid, true);
+	}
+	vhca_fabric_changed();
 }
 EXPORT_SYMBOL_GPL(vhca_gid_set);
+
+/**
+ * vhca_function_set_network() - move a function to another network
+ * @fn:      the function
+ * @network: the fabric partition it may reach from now on
+ *
+ * Context: process.
+ */
+void vhca_function_set_network(struct vhca_function *fn, u32 network)
+{
+	WRITE_ONCE(fn->network, network);
+	vhca_fabric_changed();
+}
+EXPORT_SYMBOL_GPL(vhca_function_set_network);
 
 /**
  * vhca_function_destroy() - destroy every object, return the slices

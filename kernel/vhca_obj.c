@@ -205,6 +205,9 @@ EXPORT_SYMBOL_GPL(vhca_obj_put);
 static void vhca_obj_unpublish(struct vhca_function *fn, struct vhca_obj *obj)
 {
 	xa_erase_irq(&fn->objs[obj->kind], obj->handle);
+	/* Cached RC peers must not outlive this; see vhca_engine.c. */
+	if (obj->kind == VHCA_OBJ_QP)
+		vhca_fabric_changed();
 	if (obj->stop)
 		obj->stop(obj);
 }

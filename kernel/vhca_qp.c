@@ -188,6 +188,8 @@ int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 		return -EINVAL;
 	vhca_qp_attr_apply(&qp->attr, attr, mask);
 	qp->rnr_tries = 0;
+	if (mask & (VHCA_QP_AV | VHCA_QP_DEST_QPN))
+		vhca_fabric_changed();	/* its cached peer may be another now */
 	if (next == VHCA_QPS_RTS || next == VHCA_QPS_ERR)
 		vhca_qp_kick(qp);	/* entries may be waiting */
 	return 0;

@@ -183,6 +183,10 @@ struct vhca_qp_attr {
  *              head entry: how long to wait before the next retry
  * @stopped:    set when the QP is destroyed or revoked: the data path
  *              leaves it alone from then on
+ * @peer:       RC: the peer QP last resolved through the fabric (not
+ *              referenced; valid only while the fabric generation equals
+ *              @peer_gen), used and set by the QP's send work only
+ * @peer_gen:   the fabric generation @peer was resolved in
  */
 struct vhca_qp {
 	struct vhca_obj obj;
@@ -198,6 +202,8 @@ struct vhca_qp {
 	u32 rnr_tries;
 	u8 rnr_timer;
 	bool stopped;
+	struct vhca_qp *peer;
+	u32 peer_gen;
 };
 
 /**
@@ -237,5 +243,6 @@ int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 		   u32 mask);
 void vhca_qp_kick(struct vhca_qp *qp);
 void vhca_qp_stop(struct vhca_qp *qp);
+void vhca_fabric_changed(void);
 
 #endif /* _VHCA_VERBS_H */

@@ -1210,6 +1210,346 @@ TEST_F(pair, frwr_hostile_requests)
 	EXPECT_EQ(ST_OK, local_op_fresh(b, b->pd, &w));
 }
 
+TEST_F(pair, rc_peer_is_resolved_once_and_follows_changes)
+{
+	struct pvrdma_req_destroy_bind unbind = { .index = 0 };
+	struct side *a = &self->a, *b = &self->b;
+	uint64_t before, after;
+	struct vhca_cqe c;
+	unsigned int i;
+
+	memcpy(unbind.dest_gid, b->gid, 16);
+	before = vhca_instance_counter(a->uuid, "fabric_lookups");
+	for (i = 0; i < 20; i++)
+		post(a, OP_WRITE, 200 + i, 0, 64, b->buf.iova, b->key);
+	for (i = 0; i < 20; i++) {
+		ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+		EXPECT_EQ(ST_OK, c.status);
+	}
+	after = vhca_instance_counter(a->uuid, "fabric_lookups");
+	/* One search of the fabric, not one per send. */
+	EXPECT_LE(after - before, 2);
+	TH_LOG("20 RC writes searched the fabric %llu time(s)",
+	       (unsigned long long)(after - before));
+	/* B drops the GID A reaches it by: the cached peer is gone too. */
+	ASSERT_EQ(0, vhca_drv_cmd(&b->drv, PVRDMA_CMD_DESTROY_BIND, &unbind,
+				  sizeof(unbind), NULL, 0));
+	post(a, OP_WRITE, 230, 0, 8, b->buf.iova, b->key);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	EXPECT_EQ(ST_RETRY_EXC, c.status);
+	/* Bound again: reachable again, through a new search. */
+	ASSERT_EQ(0, vhca_bind_gid(&b->drv, 0, b->gid));
+	before = vhca_instance_counter(a->uuid, "fabric_lookups");
+	EXPECT_EQ(ST_OK, remote_op(a, b, OP_WRITE, 0, 8, b->buf.iova, b->key));
+	EXPECT_LT(before, vhca_instance_counter(a->uuid, "fabric_lookups"));
+	/* B's QP destroyed: sends to it fail instead of using a stale peer. */
+	ASSERT_EQ(0, vhca_destroy(&b->drv, PVRDMA_CMD_DESTROY_QP, b->qp));
+	EXPECT_EQ(ST_RETRY_EXC, remote_op(a, b, OP_WRITE, 0, 8, b->buf.iova,
+					  b->key));
+}
+
+/* ---- QoS: weights and rate limits per instance ---- */
+
+static int qos_write(struct side *s, const char *attr, const char *val)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vhca/%s",
+		 s->uuid, attr);
+	return vhca_sysfs_write(path, val);
+}
+
+static uint64_t qos_read(struct side *s, const char *attr)
+{
+	char path[256];
+	uint64_t v = ~0ull;
+
+	snprintf(path, sizeof(path), "/sys/bus/mdev/devices/%s/vhca/%s",
+		 s->uuid, attr);
+	vhca_sysfs_read_u64(path, &v);
+	return v;
+}
+
+TEST_F(pair, qos_attributes_validate)
+{
+	EXPECT_EQ(10, qos_read(&self->a, "qos_weight"));
+	EXPECT_EQ(0, qos_read(&self->a, "qos_rate_mbps"));
+	EXPECT_EQ(-EINVAL, qos_write(&self->a, "qos_weight", "0"));
+	EXPECT_EQ(-EINVAL, qos_write(&self->a, "qos_weight", "101"));
+	EXPECT_EQ(-EINVAL, qos_write(&self->a, "qos_weight", "heavy"));
+	EXPECT_EQ(-EINVAL, qos_write(&self->a, "qos_rate_mbps", "1000001"));
+	EXPECT_EQ(-EINVAL, qos_write(&self->a, "qos_rate_mbps", "-1"));
+	EXPECT_EQ(10, qos_read(&self->a, "qos_weight"));
+	/* Both change while the instance is open and in use. */
+	EXPECT_EQ(0, qos_write(&self->a, "qos_weight", "100"));
+	EXPECT_EQ(100, qos_read(&self->a, "qos_weight"));
+	EXPECT_EQ(0, qos_write(&self->a, "qos_rate_mbps", "1000000"));
+	EXPECT_EQ(1000000, qos_read(&self->a, "qos_rate_mbps"));
+	EXPECT_EQ(0, qos_write(&self->a, "qos_rate_mbps", "0"));
+}
+
+/* Post @n writes of the whole buffer from @a to @b; ms until all complete. */
+static double timed_writes(struct side *a, struct side *b, unsigned int n,
+			   unsigned int *ok)
+{
+	struct vhca_cqe c;
+	unsigned int i;
+	double t0 = now_ms();
+
+	*ok = 0;
+	for (i = 0; i < n; i++)
+		post(a, OP_WRITE, 300 + i, 0, BUF_PAGES * PAGE, b->buf.iova,
+		     b->key);
+	for (i = 0; i < n; i++)
+		if (!vhca_queue_poll(&a->cqq, &c, 30000) && c.status == ST_OK)
+			(*ok)++;
+	return now_ms() - t0;
+}
+
+TEST_F(pair, qos_rate_limit_bounds_throughput)
+{
+	unsigned int ok = 0;
+	double free_ms, limited_ms;
+
+	/* 64 writes of 32 KiB = 2 MiB; unlimited first. */
+	free_ms = timed_writes(&self->a, &self->b, 60, &ok);
+	EXPECT_EQ(60, ok);
+	/* 16 Mbit/s = 2 MB/s: 1.9 MiB beyond the 64 KiB burst take ~1 s. */
+	ASSERT_EQ(0, qos_write(&self->a, "qos_rate_mbps", "16"));
+	limited_ms = timed_writes(&self->a, &self->b, 60, &ok);
+	EXPECT_EQ(60, ok);
+	EXPECT_GE(limited_ms, 800);
+	EXPECT_LT(free_ms, limited_ms / 2);
+	TH_LOG("1.875 MiB: %.0f ms unlimited, %.0f ms at 16 Mbit/s (%.2f MB/s)",
+	       free_ms, limited_ms, 60 * 32768 / limited_ms / 1000);
+	/* Lifted again: back to full speed. */
+	ASSERT_EQ(0, qos_write(&self->a, "qos_rate_mbps", "0"));
+	EXPECT_LT(timed_writes(&self->a, &self->b, 60, &ok), limited_ms / 2);
+}
+
+/* A sender with a QP to @b and a 1 MiB source MR. */
+struct qos_sender {
+	struct side s;
+	uint32_t qp, rqp, mr, key;
+	struct vhca_mem ring, rring, big;
+	struct vhca_queue sq;
+	uint64_t bytes;
+	unsigned int outstanding, errors;
+	uint32_t first_error;
+};
+
+#define QOS_WR_BYTES	(256u << 10)
+
+static int big_mr_sized(struct side *s, struct vhca_mem *m, uint32_t *key,
+			uint32_t bytes)
+{
+	struct pvrdma_req_create_mr r = { };
+	uint32_t resp[3] = { };
+	struct vhca_mem dir;
+	uint64_t pdir;
+	int ret;
+
+	ret = vhca_mem_alloc(&s->drv, bytes, m);
+	if (!ret)
+		ret = vhca_pdir_build(&s->drv, m, &pdir, &dir);
+	if (ret)
+		return ret;
+	r.start = m->iova;
+	r.length = bytes;
+	r.pdir_dma = pdir;
+	r.pd_handle = s->pd;
+	r.access_flags = MR_ACCESS;
+	r.nchunks = bytes / PAGE;
+	ret = vhca_drv_cmd(&s->drv, PVRDMA_CMD_CREATE_MR, &r, sizeof(r), resp,
+			   sizeof(resp));
+	*key = resp[1];
+	return ret;
+}
+
+static int big_mr(struct side *s, struct vhca_mem *m, uint32_t *key)
+{
+	return big_mr_sized(s, m, key, 1u << 20);
+}
+
+#define MID_WRITES	24
+#define MID_BYTES	(4u << 20)
+
+/*
+ * A keeps MID_WRITES writes of 4 MiB going to B; once the first has
+ * completed, @kill ends B's side (reset or VMM exit) with the rest in
+ * flight. Every write of A must complete - the ones after the kill with
+ * errors - and B must hold no pins or objects afterwards.
+ */
+static void mid_transfer_kill(struct __test_metadata *_metadata,
+			      struct side *a, struct side *b, bool close_fd)
+{
+	struct vhca_mem src, dst;
+	uint32_t skey, dkey, i, ok = 0, failed = 0;
+	struct vhca_sq_wqe w = { .opcode = OP_WRITE, .flags = 2, .num_sge = 1 };
+	struct vhca_cqe c;
+
+	ASSERT_EQ(0, big_mr_sized(a, &src, &skey, MID_BYTES));
+	ASSERT_EQ(0, big_mr_sized(b, &dst, &dkey, MID_BYTES));
+	ASSERT_LE(MID_BYTES / PAGE, vhca_instance_counter(b->uuid, "pinned_pages"));
+	w.remote_addr = dst.iova;
+	w.rkey = dkey;
+	w.sge[0].addr = src.iova;
+	w.sge[0].length = MID_BYTES;
+	w.sge[0].lkey = skey;
+	for (i = 0; i < MID_WRITES; i++) {
+		w.wr_id = 500 + i;
+		vhca_queue_post_send(&a->sq, &w);
+	}
+	ring_sq(a);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 30000));
+	ASSERT_EQ(ST_OK, c.status);
+	ok = 1;
+	if (close_fd) {	/* the VMM dies: its fds close */
+		vhca_drv_fini(&b->drv);
+		memset(b->drv.vec_fd, 0, sizeof(b->drv.vec_fd));
+		vhca_dev_close(&b->dev);
+	} else {
+		ASSERT_EQ(0, vhca_dev_reset(&b->dev));
+	}
+	/* Released at once, while A's writes are still being worked off. */
+	EXPECT_EQ(0, vhca_instance_counter(b->uuid, "pinned_pages"));
+	EXPECT_EQ(0, vhca_instance_counter(b->uuid, "qps"));
+	EXPECT_EQ(0, vhca_instance_counter(b->uuid, "mrs"));
+	for (i = 1; i < MID_WRITES; i++) {
+		ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 30000));
+		EXPECT_EQ(500 + i, c.wr_id);
+		if (c.status == ST_OK)
+			ok++;
+		else
+			failed++;
+	}
+	EXPECT_EQ(MID_WRITES, ok + failed);
+	EXPECT_LT(ok, MID_WRITES);	/* the kill landed mid-transfer */
+	TH_LOG("%u writes of 4 MiB landed, %u failed after the peer went away",
+	       ok, failed);
+}
+
+TEST_F(pair, peer_reset_during_4mib_writes)
+{
+	mid_transfer_kill(_metadata, &self->a, &self->b, false);
+}
+
+TEST_F(pair, peer_vmm_exit_during_4mib_writes)
+{
+	mid_transfer_kill(_metadata, &self->a, &self->b, true);
+}
+
+static int sender_up(struct qos_sender *q, uint8_t id, struct side *b,
+		     const char *weight)
+{
+	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	int ret = side_up(&q->s, id);
+
+	if (!ret)
+		ret = qos_write(&q->s, "qos_weight", weight);
+	if (!ret)
+		ret = big_mr(&q->s, &q->big, &q->key);
+	args.pd = b->pd;
+	args.cq = b->cq;
+	if (!ret)	/* B's end of the connection */
+		ret = vhca_create_qp(&b->drv, &args, &q->rqp, &q->rring);
+	if (!ret)
+		ret = vhca_connect_rc(&q->s.drv, q->s.qp, q->rqp, b->gid);
+	if (!ret)
+		ret = vhca_connect_rc(&b->drv, q->rqp, q->s.qp, q->s.gid);
+	q->bytes = 0;
+	q->outstanding = 0;
+	q->errors = 0;
+	return ret;
+}
+
+static void sender_post(struct qos_sender *q, struct side *b,
+			const struct vhca_mem *dst, uint32_t dkey)
+{
+	struct vhca_sq_wqe w = { .opcode = OP_WRITE, .flags = 2, .num_sge = 1 };
+
+	w.remote_addr = dst->iova;
+	w.rkey = dkey;
+	w.sge[0].addr = q->big.iova;
+	w.sge[0].length = QOS_WR_BYTES;
+	w.sge[0].lkey = q->key;
+	vhca_queue_post_send(&q->s.sq, &w);
+	vhca_doorbell(&q->s.drv, 0, 0, q->s.qp | PVRDMA_UAR_QP_SEND);
+	q->outstanding++;
+}
+
+/* Take the completions @q has; count their bytes if @count. */
+static void sender_reap(struct qos_sender *q, bool count)
+{
+	struct vhca_cqe c;
+
+	while (q->outstanding && !vhca_queue_poll(&q->s.cqq, &c, 0)) {
+		q->outstanding--;
+		if (c.status != ST_OK && !q->errors++)
+			q->first_error = c.status;
+		if (count && c.status == ST_OK)
+			q->bytes += QOS_WR_BYTES;
+	}
+}
+
+FIXTURE(qos) {
+	struct side b;
+	struct qos_sender light, heavy;
+	struct vhca_mem dst;
+	uint32_t dkey;
+};
+
+FIXTURE_SETUP(qos)
+{
+	ASSERT_EQ(0, side_up(&self->b, 3));
+	ASSERT_EQ(0, big_mr(&self->b, &self->dst, &self->dkey));
+	ASSERT_EQ(0, sender_up(&self->light, 1, &self->b, "1"));
+	ASSERT_EQ(0, sender_up(&self->heavy, 2, &self->b, "10"));
+}
+
+FIXTURE_TEARDOWN(qos)
+{
+	side_down(&self->light.s);
+	side_down(&self->heavy.s);
+	side_down(&self->b);
+}
+
+TEST_F(qos, weights_share_the_engine)
+{
+	struct qos_sender *q[2] = { &self->light, &self->heavy };
+	double t0, warm;
+	unsigned int i, k;
+
+	/* Both keep 32 writes of 256 KiB queued for 0.5 s + a 3 s window. */
+	t0 = now_ms();
+	warm = t0 + 500;
+	while (now_ms() < t0 + 3500) {
+		for (k = 0; k < 2; k++) {
+			sender_reap(q[k], now_ms() >= warm);
+			while (q[k]->outstanding < 32)
+				sender_post(q[k], &self->b, &self->dst,
+					    self->dkey);
+		}
+	}
+	TH_LOG("in 3 s: weight 1 moved %llu KiB, weight 10 moved %llu KiB",
+	       (unsigned long long)self->light.bytes >> 10,
+	       (unsigned long long)self->heavy.bytes >> 10);
+	EXPECT_EQ(0, self->light.errors + self->heavy.errors);
+	TH_LOG("errors %u (first %u), %u (first %u)", self->light.errors,
+	       self->light.first_error, self->heavy.errors,
+	       self->heavy.first_error);
+	EXPECT_GT(self->heavy.bytes, 0);
+	EXPECT_GE(self->heavy.bytes, 3 * self->light.bytes);
+	/* The light one is slowed, not starved. */
+	EXPECT_GT(self->light.bytes, 0);
+	/* Drain before teardown. */
+	for (i = 0; i < 2000 && (q[0]->outstanding || q[1]->outstanding); i++) {
+		sender_reap(q[0], false);
+		sender_reap(q[1], false);
+		usleep(5000);
+	}
+}
+
 FIXTURE(net) {
 	struct side a, b;
 };

@@ -155,11 +155,23 @@ else
 	[ ! -e "/sys/bus/mdev/devices/$u" ] && ok "create --network: nothing left behind" ||
 		{ created+=("$u"); notok "create --network: nothing left behind"; }
 fi
-u=$(uuidgen)
-expect "create --qos: not supported by this kernel module, status 8" 8 \
-	"qos.weight: not supported by this kernel module" "$V" create vhca-pvrdma-8 --uuid "$u" --qos weight=4
-[ ! -e "/sys/bus/mdev/devices/$u" ] && ok "create --qos: the instance was removed again" ||
-	{ created+=("$u"); notok "create --qos: the instance was removed again"; }
+if [ -e "/sys/bus/mdev/devices/$u1/vhca/qos_weight" ]; then
+	create_ok "create --qos weight=4,rate=100 (supported by this module)" vhca-pvrdma-8 --qos weight=4,rate=100
+	[ "$(sysfs "$out" vhca/qos_weight)" = 4 ] && [ "$(sysfs "$out" vhca/qos_rate_mbps)" = 100 ] &&
+		ok "create: vhca/qos_weight is 4, vhca/qos_rate_mbps is 100" ||
+		notok "create: vhca/qos_weight is 4, vhca/qos_rate_mbps is 100" "$(sysfs "$out" vhca/qos_weight)"
+	u=$(uuidgen)
+	expect "create --qos weight=0: the kernel rejects it, status 2" 2 \
+		"the kernel rejected qos.weight=0" "$V" create vhca-pvrdma-8 --uuid "$u" --qos weight=0
+	[ ! -e "/sys/bus/mdev/devices/$u" ] && ok "create --qos weight=0: the instance was removed again" ||
+		{ created+=("$u"); notok "create --qos weight=0: the instance was removed again"; }
+else
+	u=$(uuidgen)
+	expect "create --qos: not supported by this kernel module, status 8" 8 \
+		"qos.weight: not supported by this kernel module" "$V" create vhca-pvrdma-8 --uuid "$u" --qos weight=4
+	[ ! -e "/sys/bus/mdev/devices/$u" ] && ok "create --qos: the instance was removed again" ||
+		{ created+=("$u"); notok "create --qos: the instance was removed again"; }
+fi
 expect "create --qos with an unknown key: status 2" 2 "unknown key 'burst'" "$V" create vhca-pvrdma-8 --qos burst=1
 expect "create --mac multicast: status 2" 2 "mac: '01:00:5e:00:00:01' is not valid" \
 	"$V" create vhca-pvrdma-8 --mac 01:00:5e:00:00:01
@@ -214,7 +226,15 @@ expect "set a malformed MAC: status 2" 2 "mac: 'zz:00:00:00:00:01' is not valid"
 expect "set a multicast MAC: status 2" 2 "is not valid" "$V" set "$u1" mac=03:00:00:00:00:01
 expect "set an unknown attribute: status 2" 2 "unknown attribute 'colour'" "$V" set "$u1" colour=red
 expect "set without =: status 2" 2 "is not ATTR=VALUE" "$V" set "$u1" mac
-expect "set qos.weight: not supported, status 8" 8 "not supported by this kernel module" "$V" set "$u1" qos.weight=3
+if [ -e "/sys/bus/mdev/devices/$u1/vhca/qos_weight" ]; then
+	run "$V" set "$u1" qos.weight=3 qos.rate=0
+	[ "$rc" = 0 ] && [ "$(sysfs "$u1" vhca/qos_weight)" = 3 ] && ok "set qos.weight" ||
+		notok "set qos.weight" "exit $rc: $err"
+	expect "set qos.weight out of range: status 2" 2 "the kernel rejected qos.weight=101" \
+		"$V" set "$u1" qos.weight=101
+else
+	expect "set qos.weight: not supported, status 8" 8 "not supported by this kernel module" "$V" set "$u1" qos.weight=3
+fi
 expect "set on an unknown instance: status 5" 5 "no vhca instance" "$V" set "$(uuidgen)" mac=02:00:00:00:00:01
 expect "set on a malformed UUID: status 2" 2 "is not a UUID" "$V" set nope mac=02:00:00:00:00:01
 

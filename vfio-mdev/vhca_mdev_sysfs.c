@@ -5,12 +5,18 @@
  *                   while no VMM has the instance open
  *   vhca/network    fabric partition (default 0): instances only reach
  *                   instances of the same network; writable while closed
+ *   vhca/qos_weight share of the engine among busy instances, 1..100
+ *                   (default 10); writable at any time
+ *   vhca/qos_rate_mbps  payload rate limit in Mbit/s, 0 = none (default);
+ *                   writable at any time
  *   vhca/state      reset, loaded, active or fatal
- *   counters/NAME   commands, errors, pinned pages, live objects by kind
+ *   counters/NAME   commands, errors, pinned pages, fabric lookups, live
+ *                   objects by kind
  */
 #include <linux/etherdevice.h>
 
 #include "vhca_mdev.h"
+#include "vhca_qos.h"
 
 static struct vhca_mdev *dev_to_vm(struct device *dev)
 {
@@ -76,12 +82,60 @@ static ssize_t network_store(struct device *dev, struct device_attribute *attr,
 		dev_info_ratelimited(dev, "network: cannot change while a VMM has the device open\n");
 		ret = -EBUSY;
 	} else {
-		WRITE_ONCE(vm->fn->network, network);
+		vhca_function_set_network(vm->fn, network);
 	}
 	mutex_unlock(&vm->lock);
 	return ret;
 }
 static DEVICE_ATTR_RW(network);
+
+static ssize_t qos_weight_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(dev_to_vm(dev)->fn->qos.weight));
+}
+
+static ssize_t qos_weight_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
+{
+	u32 weight;
+
+	if (kstrtou32(buf, 0, &weight) ||
+	    vhca_qos_set_weight(dev_to_vm(dev)->fn, weight)) {
+		dev_info_ratelimited(dev, "qos_weight: '%.*s' is not a weight from %u to %u\n",
+				     (int)min_t(size_t, count, 32), buf,
+				     VHCA_QOS_WEIGHT_MIN, VHCA_QOS_WEIGHT_MAX);
+		return -EINVAL;
+	}
+	return count;
+}
+static DEVICE_ATTR_RW(qos_weight);
+
+static ssize_t qos_rate_mbps_show(struct device *dev,
+				  struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n",
+			  READ_ONCE(dev_to_vm(dev)->fn->qos.rate_mbps));
+}
+
+static ssize_t qos_rate_mbps_store(struct device *dev,
+				   struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	u32 mbps;
+
+	if (kstrtou32(buf, 0, &mbps) ||
+	    vhca_qos_set_rate(dev_to_vm(dev)->fn, mbps)) {
+		dev_info_ratelimited(dev, "qos_rate_mbps: '%.*s' is not a rate from 0 (unlimited) to %u Mbit/s\n",
+				     (int)min_t(size_t, count, 32), buf,
+				     VHCA_QOS_RATE_MAX);
+		return -EINVAL;
+	}
+	return count;
+}
+static DEVICE_ATTR_RW(qos_rate_mbps);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -105,6 +159,8 @@ static DEVICE_ATTR_RO(state);
 static struct attribute *vhca_mdev_attrs[] = {
 	&dev_attr_mac.attr,
 	&dev_attr_network.attr,
+	&dev_attr_qos_weight.attr,
+	&dev_attr_qos_rate_mbps.attr,
 	&dev_attr_state.attr,
 	NULL,
 };
@@ -116,7 +172,8 @@ static const struct attribute_group vhca_mdev_group = {
 
 enum vhca_mdev_counter {
 	CNT_COMMANDS, CNT_COMMAND_ERRORS, CNT_REVOKED, CNT_FATAL,
-	CNT_PINNED_PAGES, CNT_OBJS,	/* + enum vhca_obj_kind */
+	CNT_PINNED_PAGES, CNT_FABRIC_LOOKUPS,
+	CNT_OBJS,	/* + enum vhca_obj_kind */
 };
 
 struct vhca_mdev_counter_attr {
@@ -137,6 +194,8 @@ static u64 vhca_mdev_counter(struct vhca_mdev *vm, unsigned int which)
 		return vm->counters.fatal;
 	case CNT_PINNED_PAGES:
 		return vhca_mdev_pinned_pages(vm);
+	case CNT_FABRIC_LOOKUPS:
+		return atomic64_read(&vm->fn->fabric_lookups);
 	}
 	return vhca_obj_count(vm->fn, which - CNT_OBJS);
 }
@@ -161,6 +220,7 @@ static struct vhca_mdev_counter_attr counter_attrs[] = {
 	{ __ATTR(revoked, 0444, counter_show, NULL), CNT_REVOKED },
 	{ __ATTR(fatal, 0444, counter_show, NULL), CNT_FATAL },
 	{ __ATTR(pinned_pages, 0444, counter_show, NULL), CNT_PINNED_PAGES },
+	{ __ATTR(fabric_lookups, 0444, counter_show, NULL), CNT_FABRIC_LOOKUPS },
 	{ __ATTR(uctxs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_UCTX },
 	{ __ATTR(pds, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_PD },
 	{ __ATTR(mrs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_MR },

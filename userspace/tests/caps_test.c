@@ -33,6 +33,10 @@ static void check_rules(struct __test_metadata *_metadata,
 	ASSERT_EQ(PVRDMA_DEVICE_MODE_ROCE, c->mode);
 	ASSERT_GE(le32_to_cpu(c->gid_tbl_len), 1);
 	ASSERT_GE(le16_to_cpu(c->max_pkeys), 1);
+	/* The guest uses FRWR only if all three BMME flags are set. */
+	ASSERT_EQ(PVRDMA_BMME_FLAG_LOCAL_INV | PVRDMA_BMME_FLAG_REMOTE_INV |
+		  PVRDMA_BMME_FLAG_FAST_REG_WR, c->bmme_flags);
+	ASSERT_EQ(128, le32_to_cpu(c->max_fast_reg_page_list_len));
 }
 
 TEST(rules_hold_for_every_slice)

@@ -16,6 +16,7 @@ typedef uint16_t u16;
 typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
+typedef int64_t s64;
 
 #include <linux/types.h>	/* __le16, __le32, __le64, __be64 */
 
