@@ -304,6 +304,16 @@ else
 	check hook-removed-instance fail "left: $(echo "$DEVICES"/* /run/vhca-hook/*)"
 fi
 
+# libvirt ran the hook for this domain at prepare and at release (its
+# command log, util.command at debug level).
+hook=/etc/libvirt/hooks/qemu.d/vhca
+if grep -qF "$hook $G1 prepare begin -" "$job/libvirtd.log" &&
+	grep -qF "$hook $G1 release end -" "$job/libvirtd.log"; then
+	check libvirt-ran-hook ok
+else
+	check libvirt-ran-hook fail "no '$hook $G1 prepare begin -' and '... release end -' in libvirtd.log"
+fi
+
 # Capacity is back: the second domain starts, and its instance goes with it.
 log "virsh start $G2 (capacity is back)"
 if vsh start "$G2" && instance_is "$G2_MDEV" "$G2_TYPE" "$G2_MAC"; then

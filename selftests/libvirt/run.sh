@@ -69,7 +69,7 @@ checks=(hook-installed libvirtd-started define start hook-created-instance
 	no-capacity-nothing-left guest-finished guest-vmw_pvrdma-bound
 	guest-ibv_devinfo-port-active guest-node-guid-from-mac
 	guest-roce-v2-gid instance-active destroy hook-removed-instance
-	start-after-release destroy-second modules-unload)
+	libvirt-ran-hook start-after-release destroy-second modules-unload)
 log=$(tr -d '\r' <"$out/l1.log")
 for c in "${checks[@]}"; do
 	line=$(grep -E "^check: $c (ok|fail)" <<<"$log" | tail -n 1)
