@@ -73,6 +73,23 @@ void vhca_qp_stop(struct vhca_qp *qp)
 }
 EXPORT_SYMBOL_GPL(vhca_qp_stop);
 
+/**
+ * vhca_qp_sync() - wait until no turn of the QP's send queue runs
+ * @qp: a QP its owner just moved to RESET
+ *
+ * Unlike vhca_qp_stop() the QP stays usable: a later doorbell or move to
+ * RTS schedules it again. Turns that start meanwhile see the RESET state
+ * and leave the queue alone, so the front end may rewind its positions.
+ *
+ * Context: process; no lock a data-path callback takes may be held.
+ */
+void vhca_qp_sync(struct vhca_qp *qp)
+{
+	if (cancel_delayed_work_sync(&qp->send_work))
+		vhca_obj_put(&qp->obj);
+}
+EXPORT_SYMBOL_GPL(vhca_qp_sync);
+
 static bool vhca_qp_can_receive(const struct vhca_qp *qp)
 {
 	u32 state = READ_ONCE(qp->attr.state);

@@ -243,6 +243,7 @@ int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 		   u32 mask);
 void vhca_qp_kick(struct vhca_qp *qp);
 void vhca_qp_stop(struct vhca_qp *qp);
+void vhca_qp_sync(struct vhca_qp *qp);
 void vhca_fabric_changed(void);
 
 #endif /* _VHCA_VERBS_H */

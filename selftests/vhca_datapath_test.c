@@ -1550,6 +1550,41 @@ TEST_F(qos, weights_share_the_engine)
 	}
 }
 
+TEST_F(pair, qp_reset_rewinds_the_rings)
+{
+	struct pvrdma_qp_attr reset = { .qp_state = 0 };
+	struct side *a = &self->a, *b = &self->b;
+	struct vhca_cqe c;
+	uint32_t state = 99;
+
+	/* Some traffic, then an error: A's QP is in ERR with heads moved. */
+	post(a, OP_WRITE, 400, 0, 64, b->buf.iova, b->key);
+	post(a, OP_WRITE, 401, 0, 64, b->buf.iova, b->key);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	post(a, OP_WRITE, 402, 0, 64, b->buf.iova, b->key ^ 1);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	EXPECT_EQ(ST_REM_ACCESS, c.status);
+	/* RESET, and the rings start over at 0 as both guest stacks do. */
+	ASSERT_EQ(0, vhca_modify_qp(&a->drv, a->qp, 0x1, &reset));
+	memset(a->qp_ring.va, 0, 16);
+	a->sq.idx = 0;
+	a->rq.idx = 0;
+	ASSERT_EQ(0, vhca_connect_rc(&a->drv, a->qp, b->qp, b->gid));
+	post(a, OP_WRITE, 403, 0, 64, b->buf.iova, b->key);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	EXPECT_EQ(403, c.wr_id);
+	EXPECT_EQ(ST_OK, c.status);
+	ASSERT_EQ(0, vhca_qp_state(&a->drv, a->qp, &state));
+	EXPECT_EQ(3, state);	/* RTS, not a fatal ring error */
+	/* The receive ring was rewound too. */
+	vhca_queue_post_recv(&a->rq, 404, a->buf.iova, 64, a->key);
+	post(b, OP_SEND, 405, 0, 8, 0, 0);
+	ASSERT_EQ(0, vhca_queue_poll(&a->cqq, &c, 5000));
+	EXPECT_EQ(404, c.wr_id);
+	EXPECT_EQ(ST_OK, c.status);
+}
+
 FIXTURE(net) {
 	struct side a, b;
 };

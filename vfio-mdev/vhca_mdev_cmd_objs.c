@@ -384,6 +384,20 @@ static int vhca_mdev_qp_attr_decode(struct vhca_mdev *vm,
 	return 0;
 }
 
+/*
+ * Spec 12.2: after a successful move to RESET both guest stacks zero the
+ * rings' prod_tail and cons_head and start over, so the device does too,
+ * once no send turn is working on the queue any more.
+ */
+static void vhca_mdev_qp_rings_rewind(struct vhca_mdev_qp *q)
+{
+	vhca_qp_sync(&q->qp);
+	q->sq.head = 0;
+	spin_lock(&q->rq_lock);
+	q->rq.head = 0;
+	spin_unlock(&q->rq_lock);
+}
+
 /**
  * vhca_mdev_cmd_modify_qp() - MODIFY_QP
  * @vm:   the instance
@@ -411,6 +425,8 @@ int vhca_mdev_cmd_modify_qp(struct vhca_mdev *vm, const void *req, void *resp)
 		ret = -EIO;	/* its rings are gone */
 	if (!ret)
 		ret = vhca_qp_modify(&q->qp, &a, mask);
+	if (!ret && (mask & VHCA_QP_STATE) && a.state == VHCA_QPS_RESET)
+		vhca_mdev_qp_rings_rewind(q);
 	vhca_obj_put(&q->qp.obj);
 	return ret;
 }
