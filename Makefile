@@ -33,7 +33,7 @@ help:
 	@echo "make            build vhca_core.ko, vhca_mdev.ko (for KVER=$(KVER)) and userspace"
 	@echo "make deps       install build/test dependencies and the test kernel (idempotent)"
 	@echo "make check      run every test tier; ends with 'N passed, M failed'"
-	@echo "make demo       boot the test VM, create an instance, show it in sysfs and VFIO"
+	@echo "make demo       the test VM: an instance in sysfs and VFIO; then two stock guests"
 	@echo "make lint       checkpatch --strict, sparse, W=1 and kernel-doc"
 	@echo "make vm-shell   interactive shell in the test VM with vhca loaded"
 	@echo "make install-hooks  install the libvirt hook (DESTDIR-aware)"
@@ -71,9 +71,11 @@ unit: userspace
 lint:
 	selftests/lint.sh
 
+# The host-side tour in the test VM, then two stock guests (nested).
 demo: deps
 	$(MAKE) KVER=$(TEST_KVER) modules userspace
-	selftests/vm/vm.sh --out $(BUILD)/demo -- selftests/demo.sh
+	selftests/vm/vm.sh --out $(BUILD)/demo/host -- selftests/demo.sh
+	selftests/demo-guests.sh
 
 vm-shell:
 	$(MAKE) KVER=$(TEST_KVER) modules userspace

@@ -176,8 +176,21 @@ wait_msg() {
 	return 1
 }
 
-# tcp_listening PORT: a local TCP listener on PORT (does not connect to it).
-tcp_listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+# tcp_listening PORT: a local TCP listener on PORT (IPv4 or IPv6), read
+# from /proc with builtins: no connection to it, and no program to start
+# (ss needs the sock_diag modules, which a loaded nested guest may take
+# minutes to autoload).
+tcp_listening() {
+	local want f laddr st rest
+	printf -v want '%04X' "$1"
+	for f in /proc/net/tcp /proc/net/tcp6; do
+		[[ -r $f ]] || continue
+		while read -r _ laddr _ st rest; do
+			[[ $st == 0A && ${laddr##*:} == "$want" ]] && return 0
+		done <"$f"
+	done
+	return 1
+}
 
 # The RoCE v2 GID index of our IPv4 address, from sysfs.
 find_gid() {

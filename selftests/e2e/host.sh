@@ -170,4 +170,17 @@ for r in a b; do
 	[[ ${RC[$r]} == 124 ]] && log "guest $r: timed out after $guest_timeout s"
 done
 log "both guests done"
+
+# Nothing may be left once a guest's QEMU is gone (the fd close releases
+# every object and pin): one line per instance for run.sh's verdict.
+: >"$out/released.txt"
+for r in a b; do
+	left=
+	for f in pinned_pages uctxs pds mrs cqs qps srqs; do
+		v=$(cat "/sys/bus/mdev/devices/${UUID[$r]}/counters/$f" 2>/dev/null) || v=missing
+		[[ $v == 0 ]] || left+=" $f=$v"
+	done
+	echo "$r${left:- none}" >>"$out/released.txt"
+	log "guest $r: left behind after its VMM exited:${left:- nothing}"
+done
 exit $st

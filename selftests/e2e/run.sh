@@ -10,7 +10,8 @@
 # usage: run.sh [GUEST_SCRIPT]
 #   GUEST_SCRIPT runs after the standard checks, in guest A as
 #   "FILE server PEER_IP" and in guest B as "FILE client PEER_IP".
-# Environment: TEST_KVER, E2E_TIMEOUT (L1 limit, s, default 2400),
+# Environment: TEST_KVER, E2E_OUT (log directory, default build/e2e),
+# E2E_TIMEOUT (L1 limit, s, default 2400),
 # E2E_GUEST_TIMEOUT (each guest, default 1500), E2E_ONLY (space-separated
 # check names or tool names, e.g. "devinfo rc_pingpong"), TOOL_TIMEOUT (each
 # tool, default 180), VHCA_ACCEL (tcg or kvm, for L1).
@@ -19,7 +20,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/selftests/e2e
 kver=${TEST_KVER:-6.1.0-56-amd64}
-out=$top/build/e2e
+out=${E2E_OUT:-$top/build/e2e}
 script=${1:-${GUEST_SCRIPT:-}}
 cd "$top" || exit 1
 
@@ -98,6 +99,17 @@ for c in "${list[@]}"; do
 	fi
 done
 
+# The host side: each instance released everything when its VMM exited.
+for r in a b; do
+	left=$(awk -v r="$r" '$1 == r { $1 = ""; print substr($0, 2) }' \
+		"$out/released.txt" 2>/dev/null)
+	if [[ $left == none ]]; then
+		ok "host: instance $r holds no pin or object after its guest exited"
+	else
+		notok "host: instance $r after its guest exited: ${left:-not reported}"
+	fi
+done
+
 # Kernel logs: L1's, and each guest's console plus the dmesg it appended
 # to its log (the tools' own output may say WARNING: and does not count).
 PATTERN='BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than|kernel BUG|UBSAN|KASAN|Kernel panic'
@@ -115,7 +127,7 @@ for k in host a b; do
 	if [[ -z $(klog "$k") ]]; then
 		notok "$name kernel log: missing"
 	elif klog "$k" | grep -qE "$PATTERN"; then
-		notok "$name kernel log: warnings (see build/e2e/host.log, guest-*.console, guest-*.log)"
+		notok "$name kernel log: warnings (see $out/host.log, guest-*.console, guest-*.log)"
 		klog "$k" | grep -nE -B2 -A12 "$PATTERN" | head -n 60
 	else
 		ok "$name kernel log: no warnings"
