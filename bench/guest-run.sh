@@ -9,7 +9,11 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bench-guest
 mkdir -p "$out"
-E2E_OUT=$out/e2e E2E_ONLY=guest_script SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-1200} \
+# The guests are ready after ~10 min when the machine is busy; the script
+# then needs as long again.
+E2E_OUT=$out/e2e E2E_ONLY=guest_script SCRIPT_TIMEOUT=${SCRIPT_TIMEOUT:-2400} \
+	E2E_GUEST_TIMEOUT=${E2E_GUEST_TIMEOUT:-3300} \
+	E2E_TIMEOUT=${E2E_TIMEOUT:-3600} \
 	"$top/selftests/e2e/run.sh" "$top/bench/guest.sh"
 st=$?
 tr -d '\r' <"$out/e2e/guest-b.log" | sed -n 's/^bench-record: //p' \

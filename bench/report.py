@@ -7,6 +7,7 @@ usage: report.py DIR   (reads DIR/results.jsonl, writes DIR/results.json,
 """
 import json
 import os
+import re
 import sys
 
 GOALS = """\
@@ -21,6 +22,8 @@ def load(path):
         for line in f:
             line = line.strip()
             if line.startswith("{"):
+                # awk prints a failed perftest sample as inf or nan.
+                line = re.sub(r":\s*-?(inf|nan)\b", ": null", line)
                 records.append(json.loads(line))
     return records
 
@@ -45,17 +48,44 @@ def num(v):
 
 
 def cell(r):
-    if r is None:
+    if r is None or r["value"] is None:
         return "-"
+    if r["min"] is None or r["max"] is None:
+        return num(r["value"]) + " [?]"
     if r.get("reps", 1) > 1:
         return f"{num(r['value'])} [{num(r['min'])}-{num(r['max'])}]"
     return num(r["value"])
 
 
 def ratio(a, b):
-    if a is None or b is None or not b["value"]:
+    if a is None or b is None or not b["value"] or a["value"] is None:
         return None
     return a["value"] / b["value"]
+
+
+def paired(a, b):
+    """vhca and memcpy repetitions took turns: the median of their ratios
+    rep by rep, with its range (the load of a shared machine changes by the
+    second, so this is steadier than a ratio of medians)."""
+    if a is None or b is None:
+        return None, None, None
+    sa, sb = a.get("samples"), b.get("samples")
+    if not sa or not sb or len(sa) != len(sb) or not all(sb):
+        x = ratio(a, b)
+        return x, None, None
+    r = sorted(x / y for x, y in zip(sa, sb))
+    n = len(r)
+    m = r[n // 2] if n % 2 else (r[n // 2 - 1] + r[n // 2]) / 2
+    return m, r[0], r[-1]
+
+
+def pcell(a, b):
+    m, lo, hi = paired(a, b)
+    if m is None:
+        return "-"
+    if lo is None:
+        return rnum(m)
+    return f"{rnum(m)} [{rnum(lo)}-{rnum(hi)}]"
 
 
 def rnum(x):
@@ -100,7 +130,7 @@ def bw_tables(res, out):
             v, x, m = res.get("vhca", test, s), res.get("rxe", test, s), \
                 res.copy(s)
             out.append(f"| {human(s)} | {cell(v)} | {cell(x)} | {cell(m)} | "
-                       f"{rnum(ratio(v, x))} | {rnum(ratio(v, m))} |")
+                       f"{rnum(ratio(v, x))} | {pcell(v, m)} |")
         out.append("")
 
 
@@ -206,7 +236,8 @@ def guest_table(res, out):
 def headline(res, out):
     lines = []
     big = [s for s in res.sizes("write_bw", "vhca") if s >= 65536]
-    rm = [ratio(res.get("vhca", "write_bw", s), res.copy(s)) for s in big]
+    rm = [paired(res.get("vhca", "write_bw", s), res.copy(s))[0]
+          for s in big]
     rx = [ratio(res.get("vhca", "write_bw", s), res.get("rxe", "write_bw", s))
           for s in big]
     rm = [x for x in rm if x is not None]
@@ -248,11 +279,11 @@ def plots(res, outdir, out):
     def series(system, test, qps=1, pairs=1):
         rows = sorted((r for r in res.records if r["system"] == system and
                        r["test"] == test and r["qps"] == qps and
-                       r["pairs"] == pairs and r["value"] > 0),
+                       r["pairs"] == pairs and (r["value"] or 0) > 0),
                       key=lambda r: r["size"])
         return ([r["size"] for r in rows], [r["value"] for r in rows],
-                [r["value"] - r["min"] for r in rows],
-                [r["max"] - r["value"] for r in rows])
+                [r["value"] - (r["min"] or r["value"]) for r in rows],
+                [(r["max"] or r["value"]) - r["value"] for r in rows])
 
     def line(ax, xs, label, style):
         if xs[0]:
@@ -332,7 +363,9 @@ def main():
            "perftest over rdma_rxe on a veth pair. Limit tier: memcpy. "
            "Values are medians over the repetitions, [min-max] after them; "
            "only ratios within this one run mean anything (TCG emulation, "
-           "shared noisy host).", ""]
+           "shared noisy host). vhca/memcpy is the median of the ratios "
+           "repetition by repetition (they take turns), vhca/rxe the ratio "
+           "of the medians (rxe runs later in the same VM).", ""]
     settings = os.path.join(outdir, "settings.txt")
     if os.path.exists(settings):
         with open(settings) as f:

@@ -192,7 +192,7 @@ pt_measure() {
 	for try in 1 2 3; do
 		perftest "$@" || return 1
 		pt_val=$(awk -v s="$size" -v c="$col" -v k="$scale" \
-			'$1 == s && $c > 0 { printf "%.6g", $c * k; exit }' <<<"$pt_out")
+			'$1 == s && $c ~ /^[0-9.]+$/ && $c > 0 { printf "%.6g", $c * k; exit }' <<<"$pt_out")
 		[ -z "$pt_val" ] || return 0
 		log "perftest $* reported 0 (try $try)"
 	done

@@ -125,16 +125,26 @@ static double median(double *v, unsigned int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One record: the median of @n values, with their range. */
+/*
+ * One record: the median of @n values, with their range, and the values in
+ * the order they were measured ("samples": the report pairs repetitions
+ * that took turns).
+ */
 static void emit(const char *system, const char *test, uint64_t size,
 		 unsigned int qps, unsigned int pairs, const char *unit,
 		 double *v, unsigned int n)
 {
-	double m = median(v, n);
+	char samples[MAX_REPS * 16] = "", *p = samples;
+	unsigned int i;
+	double m;
 
-	printf("{\"tier\": \"host\", \"system\": \"%s\", \"test\": \"%s\", \"size\": %llu, \"qps\": %u, \"pairs\": %u, \"value\": %.6g, \"unit\": \"%s\", \"reps\": %u, \"min\": %.6g, \"max\": %.6g, \"spread\": %.4f}\n",
+	for (i = 0; i < n; i++)
+		p += snprintf(p, samples + sizeof(samples) - p, "%s%.6g",
+			      i ? ", " : "", v[i]);
+	m = median(v, n);
+	printf("{\"tier\": \"host\", \"system\": \"%s\", \"test\": \"%s\", \"size\": %llu, \"qps\": %u, \"pairs\": %u, \"value\": %.6g, \"unit\": \"%s\", \"reps\": %u, \"min\": %.6g, \"max\": %.6g, \"spread\": %.4f, \"samples\": [%s]}\n",
 	       system, test, (unsigned long long)size, qps, pairs, m, unit, n,
-	       v[0], v[n - 1], m ? (v[n - 1] - v[0]) / m : 0);
+	       v[0], v[n - 1], m ? (v[n - 1] - v[0]) / m : 0, samples);
 	fflush(stdout);
 }
 
