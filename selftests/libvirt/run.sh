@@ -11,7 +11,9 @@
 #
 # Environment: TEST_KVER, LIBVIRT_E2E_TIMEOUT (L1 limit, s, default 2400),
 # LIBVIRT_GUEST_TIMEOUT (the guest's output, default 1500), VIRSH_TIMEOUT
-# (each virsh command, default 300), VHCA_ACCEL (tcg or kvm, for L1).
+# (each virsh command, default 300), VHCA_ACCEL (tcg or kvm, for L1),
+# LIBVIRT_E2E_QUICK=1 (libvirt and the hook only: the guest's checks are
+# skipped, about 3.5 minutes instead of 10 to 17).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -36,7 +38,7 @@ mkdir -p "$out"
 echo "libvirt-e2e: booting the test VM (L1); logs in $out"
 start=$SECONDS
 envs=()
-for v in LIBVIRT_GUEST_TIMEOUT VIRSH_TIMEOUT; do
+for v in LIBVIRT_GUEST_TIMEOUT VIRSH_TIMEOUT LIBVIRT_E2E_QUICK; do
 	[[ -n ${!v:-} ]] && envs+=("$v=$(printf '%q' "${!v}")")
 done
 # Private copies of the harness and of this test's scripts: bash reads a
@@ -58,6 +60,7 @@ elapsed=$((SECONDS - start))
 # ---- verdict -------------------------------------------------------------------
 passed=0
 failed=0
+skipped=0
 ok() { echo "ok - $*"; passed=$((passed + 1)); }
 notok() { echo "not ok - $*"; failed=$((failed + 1)); }
 
@@ -72,9 +75,10 @@ checks=(hook-installed libvirtd-started define start hook-created-instance
 	libvirt-ran-hook start-after-release destroy-second modules-unload)
 log=$(tr -d '\r' <"$out/l1.log")
 for c in "${checks[@]}"; do
-	line=$(grep -E "^check: $c (ok|fail)" <<<"$log" | tail -n 1)
+	line=$(grep -E "^check: $c (ok|fail|skip)" <<<"$log" | tail -n 1)
 	case $line in
 	"check: $c ok") ok "$c" ;;
+	"check: $c skip: "*) ok "$c # SKIP ${line#"check: $c skip: "}"; skipped=$((skipped + 1)) ;;
 	"") notok "$c (did not run)" ;;
 	*) notok "$c: ${line#"check: $c fail: "}" ;;
 	esac
@@ -95,7 +99,10 @@ klog() {
 	esac 2>/dev/null | tr -d '\r'
 }
 for k in host guest; do
-	if [[ -z $(klog "$k") ]]; then
+	if [[ $k == guest && ${LIBVIRT_E2E_QUICK:-0} == 1 ]]; then
+		ok "guest kernel log # SKIP LIBVIRT_E2E_QUICK=1"
+		skipped=$((skipped + 1))
+	elif [[ -z $(klog "$k") ]]; then
 		notok "$k kernel log: missing"
 	elif klog "$k" | grep -qE "$PATTERN"; then
 		notok "$k kernel log: warnings (see $out)"
@@ -106,5 +113,6 @@ for k in host guest; do
 done
 
 echo "libvirt-e2e: logs in $out (l1.log libvirtd.log virsh.log guest.out guest.console host.log)"
+((skipped)) && echo "libvirt-e2e: $skipped of the passed checks were skipped (LIBVIRT_E2E_QUICK=1)"
 echo "libvirt-e2e: $passed passed, $failed failed"
 [[ $failed == 0 ]]
