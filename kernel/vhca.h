@@ -75,7 +75,9 @@ struct vhca_gid {
  * @weight:    1..100, default 10: busy functions move bytes in proportion
  * @rate_mbps: payload limit in Mbit/s, 0 for none
  * @vtime:     virtual time: bytes moved * 100 / weight
- * @active:    jiffies of the last turn that moved bytes
+ * @backlog:   QPs of the function with work waiting for the engine (not
+ *             for a peer, a timer or the rate limit): it is competing
+ * @backlogged: jiffies when a QP last reported such work
  * @lock:      protects @rate_mbps, @tokens and @stamp_ns
  * @tokens:    token bucket of the rate limit, in bytes
  * @stamp_ns:  when @tokens was last refilled
@@ -84,7 +86,8 @@ struct vhca_qos {
 	u32 weight;
 	u32 rate_mbps;
 	atomic64_t vtime;
-	unsigned long active;
+	atomic_t backlog;
+	unsigned long backlogged;
 	spinlock_t lock; /* rate limit state */
 	s64 tokens;
 	u64 stamp_ns;

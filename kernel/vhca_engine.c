@@ -70,6 +70,7 @@ void vhca_qp_stop(struct vhca_qp *qp)
 	WRITE_ONCE(qp->stopped, true);
 	if (cancel_delayed_work_sync(&qp->send_work))
 		vhca_obj_put(&qp->obj);
+	vhca_qos_backlog(qp, false);
 }
 EXPORT_SYMBOL_GPL(vhca_qp_stop);
 
@@ -87,6 +88,7 @@ void vhca_qp_sync(struct vhca_qp *qp)
 {
 	if (cancel_delayed_work_sync(&qp->send_work))
 		vhca_obj_put(&qp->obj);
+	vhca_qos_backlog(qp, false);
 }
 EXPORT_SYMBOL_GPL(vhca_qp_sync);
 
@@ -553,15 +555,18 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 {
 	struct vhca_function *fn = qp->obj.fn;
 	unsigned int budget;
+	bool share;
 	long delay = 0;
 	u64 bytes = 0;
 	int ret;
 	u32 state;
 
 	/* The function's weight and rate limit decide whether it runs now. */
-	delay = vhca_qos_admit(fn);
-	if (delay)
+	delay = vhca_qos_admit(fn, &share);
+	if (delay) {
+		vhca_qos_backlog(qp, share);
 		return READ_ONCE(qp->stopped) ? -1 : delay;
+	}
 	for (budget = 0; budget < VHCA_SQ_BUDGET && bytes < VHCA_TURN_BYTES;
 	     budget++) {
 		delay = -1;
@@ -600,6 +605,8 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 		if (delay)
 			break;	/* over the rate limit */
 	}
+	/* Only a used-up budget leaves work that just needs the engine. */
+	vhca_qos_backlog(qp, !delay);
 	return delay;	/* 0: budget used up, let others run, then continue */
 }
 

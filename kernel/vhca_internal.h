@@ -14,7 +14,8 @@ void vhca_qp_work_init(struct vhca_qp *qp);
 u8 vhca_grh_build(u8 *grh, const u8 *sgid, const u8 *dgid,
 		  const struct vhca_av *av, u32 payload);
 void vhca_qos_init(struct vhca_function *fn);
-long vhca_qos_admit(struct vhca_function *fn);
+long vhca_qos_admit(struct vhca_function *fn, bool *share);
+void vhca_qos_backlog(struct vhca_qp *qp, bool on);
 long vhca_qos_charge(struct vhca_function *fn, u64 bytes);
 int vhca_engine_init(void);
 void vhca_engine_exit(void);

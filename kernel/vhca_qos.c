@@ -6,12 +6,14 @@
  *
  * Weights: a function's virtual time grows by bytes * 100 / weight. A turn
  * of a function whose virtual time is more than a slack ahead of the
- * slowest other *busy* function (one that moved bytes in the last 50 ms)
- * waits a tick, so busy functions move bytes in proportion to their
- * weights whatever the number of workers; the function furthest behind
- * always runs, so the engine stays work-conserving. A function that
- * becomes busy again starts at the others' virtual time instead of
- * cashing in its idle time.
+ * slowest other *backlogged* function (one with a QP whose last turn
+ * ended with work left for the engine, see vhca_qos_backlog(), now or in
+ * the last 20 ms) waits a tick, so backlogged functions move bytes in proportion to their weights
+ * whatever the number of workers; the function furthest behind always
+ * runs, so the engine stays work-conserving. A function that only sends
+ * now and then, or waits for its peer or its own rate limit, is not
+ * backlogged and holds nobody back; when it becomes backlogged it starts
+ * at the others' virtual time instead of cashing in its idle time.
  *
  * Rates: a token bucket per function (vhca_qos_math.c); a turn waits until
  * the bucket holds a token, and large transfers drive it negative, so the
@@ -26,7 +28,7 @@
 #include "vhca_qos.h"
 
 #define VHCA_QOS_SLACK		((u64)SZ_8M)	/* virtual time units */
-#define VHCA_QOS_IDLE		msecs_to_jiffies(50)
+#define VHCA_QOS_GRACE		msecs_to_jiffies(20)
 
 /**
  * vhca_qos_init() - default QoS of a new function
@@ -37,7 +39,8 @@ void vhca_qos_init(struct vhca_function *fn)
 	fn->qos.weight = VHCA_QOS_WEIGHT_DEFAULT;
 	spin_lock_init(&fn->qos.lock);
 	atomic64_set(&fn->qos.vtime, 0);
-	fn->qos.active = jiffies - 2 * VHCA_QOS_IDLE;
+	atomic_set(&fn->qos.backlog, 0);
+	fn->qos.backlogged = jiffies - VHCA_QOS_GRACE - 1;
 }
 
 /**
@@ -78,9 +81,36 @@ int vhca_qos_set_rate(struct vhca_function *fn, u32 mbps)
 }
 EXPORT_SYMBOL_GPL(vhca_qos_set_rate);
 
+/*
+ * Backlogged now, or a moment ago: a bulk sender whose queue runs dry
+ * for a few milliseconds until its application refills it keeps its
+ * place.
+ */
 static bool vhca_qos_busy(const struct vhca_function *fn)
 {
-	return time_before(jiffies, READ_ONCE(fn->qos.active) + VHCA_QOS_IDLE);
+	return atomic_read(&fn->qos.backlog) > 0 ||
+	       time_before(jiffies, READ_ONCE(fn->qos.backlogged) +
+				    VHCA_QOS_GRACE);
+}
+
+/**
+ * vhca_qos_backlog() - note whether a QP has work waiting for the engine
+ * @qp: the QP; its own send work and the paths that stop or sync it
+ *      call this
+ * @on: its last turn ended with entries left that only the engine holds
+ *      up (a used-up budget or a wait for its share)
+ */
+void vhca_qos_backlog(struct vhca_qp *qp, bool on)
+{
+	if (on)
+		WRITE_ONCE(qp->obj.fn->qos.backlogged, jiffies);
+	/* A RESET's sync may race a turn that a doorbell queued anew. */
+	if (xchg(&qp->qos_backlog, on) == on)
+		return;
+	if (on)
+		atomic_inc(&qp->obj.fn->qos.backlog);
+	else
+		atomic_dec(&qp->obj.fn->qos.backlog);
 }
 
 /* The least virtual time of the other busy functions; false if none. */
@@ -127,16 +157,19 @@ static long vhca_qos_rate_wait(struct vhca_function *fn)
 
 /**
  * vhca_qos_admit() - may a turn of @fn run now
- * @fn: the function owning the QP
+ * @fn:    the function owning the QP
+ * @share: set when the wait is for the function's share (it stays
+ *         backlogged) rather than for its rate limit
  *
  * Context: process, inside the data-path SRCU read section.
  * Return: 0 to run, or the jiffies to wait before asking again.
  */
-long vhca_qos_admit(struct vhca_function *fn)
+long vhca_qos_admit(struct vhca_function *fn, bool *share)
 {
 	long wait = vhca_qos_rate_wait(fn);
 	u64 min, vt;
 
+	*share = false;
 	if (wait)
 		return wait;
 	if (!vhca_qos_min_vtime(fn, &min))
@@ -147,7 +180,8 @@ long vhca_qos_admit(struct vhca_function *fn)
 			atomic64_set(&fn->qos.vtime, min);
 		return 0;
 	}
-	return vt > min + VHCA_QOS_SLACK ? 1 : 0;
+	*share = vt > min + VHCA_QOS_SLACK;
+	return *share ? 1 : 0;
 }
 
 /**
@@ -170,7 +204,6 @@ long vhca_qos_charge(struct vhca_function *fn, u64 bytes)
 		return 0;
 	atomic64_add(vhca_qos_cost(bytes, READ_ONCE(fn->qos.weight)),
 		     &fn->qos.vtime);
-	WRITE_ONCE(fn->qos.active, jiffies);
 	spin_lock(&fn->qos.lock);
 	if (fn->qos.rate_mbps) {
 		fn->qos.tokens -= min_t(u64, bytes, S64_MAX / 2);

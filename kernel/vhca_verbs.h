@@ -187,6 +187,7 @@ struct vhca_qp_attr {
  *              referenced; valid only while the fabric generation equals
  *              @peer_gen), used and set by the QP's send work only
  * @peer_gen:   the fabric generation @peer was resolved in
+ * @qos_backlog: 1 while counted in its function's &vhca_qos.backlog
  */
 struct vhca_qp {
 	struct vhca_obj obj;
@@ -204,6 +205,7 @@ struct vhca_qp {
 	bool stopped;
 	struct vhca_qp *peer;
 	u32 peer_gen;
+	unsigned int qos_backlog;
 };
 
 /**

@@ -37,8 +37,11 @@
  * 6. &vhca_mdev.irq_lock - eventfds, IMR and ICR.
  * 7. &vhca_hca.lock (core) - taken only through core calls.
  *
- * Paths that wait for the data path (vhca_function_quiesce(), stopping a
- * QP) may hold 1-3 but nothing below, since engine turns take 4-6.
+ * Paths that wait for the data path (vhca_function_quiesce(), stopping or
+ * syncing a QP) may hold 1-3 but nothing below, since engine turns take
+ * 4-6. Engine turns also pin and unpin single pages (DMA MRs, fast-register
+ * page lists) and read page lists with vfio_dma_rw(): vfio's own locks
+ * only, never 2 or 3.
  * .dma_unmap is called by vfio with its device list lock held and the
  * iommu lock released, and takes 2 then 3.
  */

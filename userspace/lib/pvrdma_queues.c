@@ -83,9 +83,9 @@ void vhca_queue_post_recv(struct vhca_queue *q, uint64_t wr_id, uint64_t addr,
  * vhca_queue_poll() - wait up to @timeout_ms for the next CQE
  * @q:          a CQ's queue
  * @cqe:        filled in
- * @timeout_ms: how long to wait
+ * @timeout_ms: how long to wait; negative: do not wait at all
  *
- * Return: 0, or -ETIMEDOUT.
+ * Return: 0, -ETIMEDOUT, or -EAGAIN for an empty CQ and no waiting.
  */
 int vhca_queue_poll(struct vhca_queue *q, struct vhca_cqe *cqe, int timeout_ms)
 {
@@ -95,6 +95,8 @@ int vhca_queue_poll(struct vhca_queue *q, struct vhca_cqe *cqe, int timeout_ms)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (__atomic_load_n(&st[0], __ATOMIC_ACQUIRE) == q->idx) {
+		if (timeout_ms < 0)
+			return -EAGAIN;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if ((now.tv_sec - start.tv_sec) * 1000 +
 		    (now.tv_nsec - start.tv_nsec) / 1000000 > timeout_ms)
