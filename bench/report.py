@@ -23,7 +23,7 @@ def load(path):
             line = line.strip()
             if line.startswith("{"):
                 # awk prints a failed perftest sample as inf or nan.
-                line = re.sub(r":\s*-?(inf|nan)\b", ": null", line)
+                line = re.sub(r"(?<=[:\[,])\s*-?(inf|nan)\b", " null", line)
                 records.append(json.loads(line))
     return records
 

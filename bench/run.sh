@@ -64,18 +64,20 @@ kernel_ticks() {
 
 # record SYSTEM TEST SIZE QPS UNIT VALUES...: median, min, max of VALUES.
 record() {
-	local system=$1 test=$2 size=$3 qps=$4 unit=$5 v vals=()
+	local system=$1 test=$2 size=$3 qps=$4 unit=$5 v vals=() samples
 	shift 5
 	for v in "$@"; do
 		[ -z "$v" ] || vals+=("$v")
 	done
 	[ ${#vals[@]} -gt 0 ] || return 0
+	samples="${vals[*]}"
 	printf '%s\n' "${vals[@]}" | sort -g | awk -v sys="$system" -v t="$test" \
-		-v size="$size" -v qps="$qps" -v unit="$unit" '
+		-v size="$size" -v qps="$qps" -v unit="$unit" \
+		-v samples="${samples// /, }" '
 		{ v[NR] = $1 }
 		END {
 			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-			printf "{\"tier\": \"host\", \"system\": \"%s\", \"test\": \"%s\", \"size\": %d, \"qps\": %d, \"pairs\": 1, \"value\": %.6g, \"unit\": \"%s\", \"reps\": %d, \"min\": %.6g, \"max\": %.6g, \"spread\": %.4f}\n", sys, t, size, qps, m, unit, NR, v[1], v[NR], m ? (v[NR] - v[1]) / m : 0
+			printf "{\"tier\": \"host\", \"system\": \"%s\", \"test\": \"%s\", \"size\": %d, \"qps\": %d, \"pairs\": 1, \"value\": %.6g, \"unit\": \"%s\", \"reps\": %d, \"min\": %.6g, \"max\": %.6g, \"spread\": %.4f, \"samples\": [%s]}\n", sys, t, size, qps, m, unit, NR, v[1], v[NR], m ? (v[NR] - v[1]) / m : 0, samples
 		}' >>"$jsonl"
 }
 
