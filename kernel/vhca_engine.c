@@ -104,6 +104,7 @@ static bool vhca_qp_can_receive(const struct vhca_qp *qp)
 static void vhca_qp_to_error(struct vhca_qp *qp)
 {
 	WRITE_ONCE(qp->attr.state, VHCA_QPS_ERR);
+	vhca_qp_kick(qp);	/* its turn flushes both queues */
 }
 
 /*
@@ -550,6 +551,34 @@ static u64 vhca_wr_bytes(const struct vhca_send_wr *wr)
 	return bytes;
 }
 
+/*
+ * In the error state a QP's receive entries complete as flushed (IBA
+ * 10.7.3.1), those posted before and after; software such as rdma_cm's
+ * users waits for them before it tears a connection down. Entries of an SRQ
+ * belong to the SRQ and stay. True when more may remain.
+ */
+static bool vhca_rq_flush(struct vhca_qp *qp)
+{
+	struct vhca_function *fn = qp->obj.fn;
+	struct vhca_wc wc = {
+		.qp = qp->obj.handle,
+		.opcode = VHCA_WC_RECV,
+		.status = VHCA_WC_WR_FLUSH_ERR,
+	};
+	struct vhca_recv_wr rwr;
+	unsigned int n;
+
+	if (qp->srq)
+		return false;
+	for (n = 0; n < VHCA_SQ_BUDGET; n++) {
+		if (READ_ONCE(qp->stopped) || fn->ops->rq_pop(qp, &rwr))
+			return false;	/* empty, or a bad entry: nothing more */
+		wc.wr_id = rwr.wr_id;
+		vhca_complete(qp->recv_cq, &wc);
+	}
+	return true;
+}
+
 /* Returns the delay before the next turn, or -1 for none. */
 static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 {
@@ -605,6 +634,9 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 		if (delay)
 			break;	/* over the rate limit */
 	}
+	if (READ_ONCE(qp->attr.state) == VHCA_QPS_ERR && delay < 0 &&
+	    vhca_rq_flush(qp))
+		delay = 0;
 	/* Only a used-up budget leaves work that just needs the engine. */
 	vhca_qos_backlog(qp, !delay);
 	return delay;	/* 0: budget used up, let others run, then continue */

@@ -330,6 +330,44 @@ TEST_F(pair, bad_rkey_errors_and_flushes)
 	EXPECT_EQ(6, state);
 }
 
+/* Move @s's QP to the error state, as rdma_disconnect() does. */
+static int qp_to_error(struct side *s)
+{
+	struct pvrdma_qp_attr err = { .qp_state = 6 };
+
+	return vhca_modify_qp(&s->drv, s->qp, 0x1, &err);
+}
+
+static void ring_rq(struct side *s)
+{
+	vhca_doorbell(&s->drv, 0, PVRDMA_UAR_QP_OFFSET, s->qp | PVRDMA_UAR_QP_RECV);
+}
+
+/* Receives, posted before and after the move to the error state, flush. */
+TEST_F(pair, error_state_flushes_receives)
+{
+	struct vhca_cqe c;
+	uint32_t id;
+
+	vhca_queue_post_recv(&self->b.rq, 30, self->b.buf.iova, 64, self->b.key);
+	vhca_queue_post_recv(&self->b.rq, 31, self->b.buf.iova, 64, self->b.key);
+	ring_rq(&self->b);
+	ASSERT_EQ(0, qp_to_error(&self->b));
+	for (id = 30; id <= 31; id++) {
+		ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+		EXPECT_EQ(ST_FLUSH, c.status);
+		EXPECT_EQ(WC_RECV, c.opcode);
+		EXPECT_EQ(id, c.wr_id);
+		EXPECT_EQ(self->b.qp, c.qp);
+	}
+	vhca_queue_post_recv(&self->b.rq, 32, self->b.buf.iova, 64, self->b.key);
+	ring_rq(&self->b);
+	ASSERT_EQ(0, vhca_queue_poll(&self->b.cqq, &c, 5000));
+	EXPECT_EQ(ST_FLUSH, c.status);
+	EXPECT_EQ(32, c.wr_id);
+	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 200));	/* no more */
+}
+
 TEST_F(pair, out_of_bounds_and_wrong_key)
 {
 	struct vhca_cqe c;

@@ -250,8 +250,14 @@ static void vhca_mdev_qp_doorbell(struct vhca_mdev *vm, u32 page, u32 val)
 	if (!obj)
 		return;
 	q = container_of(obj, struct vhca_mdev_qp, qp.obj);
-	/* Only the doorbell page of the QP's owner rings it. */
-	if (q->uar_page == page && (val & PVRDMA_UAR_QP_SEND))
+	/*
+	 * Only the doorbell page of the QP's owner rings it. Receives are
+	 * read when a message arrives, except in the error state, where the
+	 * QP's turn flushes them.
+	 */
+	if (q->uar_page == page &&
+	    ((val & PVRDMA_UAR_QP_SEND) ||
+	     READ_ONCE(q->qp.attr.state) == VHCA_QPS_ERR))
 		vhca_qp_kick(&q->qp);
 	vhca_obj_put(obj);
 }
@@ -285,8 +291,8 @@ static void vhca_mdev_cq_doorbell(struct vhca_mdev *vm, u32 page, u32 val)
  *
  * Only aligned writes at offsets 0 (QP), 4 (CQ) and 8 (SRQ) of a page act;
  * a doorbell names an object by handle and must come from the page of the
- * object's owner. Receive and SRQ doorbells need no action: receive queues
- * are read when a message arrives.
+ * object's owner. Receive and SRQ doorbells need no action (receive queues
+ * are read when a message arrives) unless the QP is in the error state.
  *
  * Context: caller holds &vhca_mdev.lock; only queues work.
  */
