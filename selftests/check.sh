@@ -11,13 +11,17 @@
 #   5. build-6.12: modules for Debian 13's kernel, W=1, in the trixie build
 #      root (selftests/trixie.sh)
 #   6. vm-6.12: the VM tier on that kernel
-# TRIXIE_KVER= (empty) skips 5 and 6.
+#   7. e2e: two stock guests nested in the test VM (selftests/e2e/run.sh)
+#   8. libvirt-e2e: libvirtd and the hook start a stock guest
+#      (selftests/libvirt/run.sh)
+# TRIXIE_KVER= (empty) skips 5 and 6, E2E=0 skips 7 and 8.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 TEST_KVER=${TEST_KVER:-6.1.0-56-amd64}
 TRIXIE_KVER=${TRIXIE_KVER-6.12.117+deb13-amd64}
 VM_TIMEOUT=${VM_TIMEOUT:-900}
+E2E=${E2E:-1}
 out=$top/build/check
 passed=0
 failed=0
@@ -106,6 +110,11 @@ if stage build build; then
 	stage vm vm
 	if [ -n "$TRIXIE_KVER" ] && stage build-6.12 build_trixie; then
 		stage vm-6.12 vm "$TRIXIE_KVER" vm-6.12
+	fi
+	# Nested guests last: the slowest tier (E2E=0 skips it).
+	if [ "$E2E" != 0 ]; then
+		stage e2e env E2E_OUT="$out/e2e" selftests/e2e/run.sh
+		stage libvirt-e2e selftests/libvirt/run.sh
 	fi
 fi
 
