@@ -19,7 +19,7 @@ packages=(
 	"linux-headers-$TEST_KVER" linux-source-6.1 sparse
 	qemu-system-x86 busybox-static iproute2 shellcheck debootstrap mdevctl python3 groff-base man-db
 	rdma-core ibverbs-utils ibverbs-providers perftest rdmacm-utils
-	libvirt-daemon-system libvirt-clients
+	libvirt-daemon-system libvirt-clients python3-matplotlib
 )
 # Paths inside linux-source-6.1 the build and the lint use.
 ksrc_paths=(
