@@ -50,6 +50,13 @@ EXPORT_SYMBOL_GPL(vhca_function_quiesce);
  */
 void vhca_qp_kick(struct vhca_qp *qp)
 {
+	/*
+	 * A turn that is queued but has not started yet will see whatever
+	 * the caller posted: skip the costlier queueing path (doorbells of
+	 * small messages spent as much there as in the work itself).
+	 */
+	if (delayed_work_pending(&qp->send_work))
+		return;
 	if (READ_ONCE(qp->stopped) || !kref_get_unless_zero(&qp->obj.ref))
 		return;
 	if (!queue_delayed_work(vhca_wq, &qp->send_work, 0))
@@ -410,9 +417,6 @@ static int vhca_exec_rdma(struct vhca_qp *qp, struct vhca_qp *peer,
 	return ret;
 }
 
-/* Atomics are serialised host-wide: cheap, and correct across QPs. */
-static DEFINE_SPINLOCK(vhca_atomic_lock);
-
 static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
 			    const struct vhca_send_wr *wr)
 {
@@ -438,13 +442,14 @@ static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
 		ret = VHCA_WC_REM_OP_ERR;
 		goto out;
 	}
-	spin_lock(&vhca_atomic_lock);
-	old = *target;
+	/*
+	 * The CPU's own atomic instructions on the aligned target: atomic
+	 * against every other QP, instance and CPU, with no shared lock.
+	 */
 	if (wr->opcode == VHCA_WR_ATOMIC_FETCH_AND_ADD)
-		*target = old + wr->compare_add;
-	else if (old == wr->compare_add)
-		*target = wr->swap;
-	spin_unlock(&vhca_atomic_lock);
+		old = atomic64_fetch_add(wr->compare_add, (atomic64_t *)target);
+	else
+		old = cmpxchg64(target, wr->compare_add, wr->swap);
 	vhca_extent_unmap_u64(&remote, target, gpa);
 	/* The original value goes to the requester's buffer. */
 	target = vhca_extent_map_u64(&local, &gpa);
@@ -646,19 +651,12 @@ static void vhca_qp_send_work(struct work_struct *work)
 {
 	struct vhca_qp *qp = container_of(to_delayed_work(work),
 					  struct vhca_qp, send_work);
-	struct vhca_send_wr *wr;
-	long delay = -1;
+	long delay;
 	int idx;
 
-	wr = kmalloc(sizeof(*wr), GFP_KERNEL);
-	if (wr) {
-		idx = srcu_read_lock(&vhca_dp_srcu);
-		delay = vhca_sq_turn(qp, wr);
-		srcu_read_unlock(&vhca_dp_srcu, idx);
-		kfree(wr);
-	} else {
-		delay = HZ / 100;
-	}
+	idx = srcu_read_lock(&vhca_dp_srcu);
+	delay = vhca_sq_turn(qp, &qp->turn_wr);
+	srcu_read_unlock(&vhca_dp_srcu, idx);
 	if (delay >= 0 && !READ_ONCE(qp->stopped) &&
 	    queue_delayed_work(vhca_wq, &qp->send_work, delay))
 		return;	/* the queued turn inherits our reference */

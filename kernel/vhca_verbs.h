@@ -188,6 +188,8 @@ struct vhca_qp_attr {
  *              @peer_gen), used and set by the QP's send work only
  * @peer_gen:   the fabric generation @peer was resolved in
  * @qos_backlog: 1 while counted in its function's &vhca_qos.backlog
+ * @turn_wr:    the send entry a turn decodes into; a work item never runs
+ *              twice at once, so one per QP suffices
  */
 struct vhca_qp {
 	struct vhca_obj obj;
@@ -206,6 +208,7 @@ struct vhca_qp {
 	struct vhca_qp *peer;
 	u32 peer_gen;
 	unsigned int qos_backlog;
+	struct vhca_send_wr turn_wr;
 };
 
 /**

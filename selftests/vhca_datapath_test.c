@@ -313,6 +313,62 @@ TEST_F(pair, atomics)
 	EXPECT_EQ(ST_REM_ACCESS, c.status);
 }
 
+/*
+ * Eight QPs add to one counter at once: no update is lost and every
+ * requester saw a distinct original value.
+ */
+TEST_F(pair, atomics_from_many_qps_add_up)
+{
+	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE,
+				     .pd = self->a.pd, .cq = self->a.cq };
+	struct { uint32_t qa, qb; struct vhca_mem ra, rb; struct vhca_queue sq; } q[8];
+	uint64_t *counter = (uint64_t *)at(&self->b, 0);
+	uint64_t *orig = (uint64_t *)at(&self->a, 4096);
+	unsigned int i, j, n = 8 * 24;
+	uint8_t seen[8 * 24] = { 0 };
+	struct vhca_cqe c;
+
+	for (i = 0; i < 8; i++) {
+		args.pd = self->a.pd;
+		args.cq = self->a.cq;
+		ASSERT_EQ(0, vhca_create_qp(&self->a.drv, &args, &q[i].qa, &q[i].ra));
+		args.pd = self->b.pd;
+		args.cq = self->b.cq;
+		ASSERT_EQ(0, vhca_create_qp(&self->b.drv, &args, &q[i].qb, &q[i].rb));
+		ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, q[i].qa, q[i].qb, self->b.gid));
+		ASSERT_EQ(0, vhca_connect_rc(&self->b.drv, q[i].qb, q[i].qa, self->a.gid));
+		q[i].sq = (struct vhca_queue){ &q[i].ra, 0, PAGE, QP_WR,
+					       vhca_wqe_size(80, QP_SGE), 0 };
+	}
+	*counter = 0;
+	for (j = 0; j < 24; j++) {
+		for (i = 0; i < 8; i++) {
+			struct vhca_sq_wqe w = { .wr_id = i * 24 + j, .opcode = OP_FAA,
+						 .flags = 2, .num_sge = 1,
+						 .compare_add = 1 };
+
+			w.remote_addr = self->b.buf.iova;
+			w.rkey = self->b.key;
+			w.sge[0].addr = self->a.buf.iova + 4096 + (i * 24 + j) * 8;
+			w.sge[0].length = 8;
+			w.sge[0].lkey = self->a.key;
+			vhca_queue_post_send(&q[i].sq, &w);
+			vhca_doorbell(&self->a.drv, 0, 0, q[i].qa | PVRDMA_UAR_QP_SEND);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 10000));
+		EXPECT_EQ(ST_OK, c.status);
+	}
+	EXPECT_EQ(n, *counter);
+	for (i = 0; i < n; i++) {
+		ASSERT_LT(orig[i], n);
+		seen[orig[i]]++;
+	}
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(1, seen[i]);
+}
+
 TEST_F(pair, bad_rkey_errors_and_flushes)
 {
 	struct vhca_cqe c;
