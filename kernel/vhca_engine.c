@@ -55,6 +55,7 @@ void vhca_qp_kick(struct vhca_qp *qp)
 	 * the caller posted: skip the costlier queueing path (doorbells of
 	 * small messages spent as much there as in the work itself).
 	 */
+	smp_mb();	/* the caller's ring update before the test */
 	if (delayed_work_pending(&qp->send_work))
 		return;
 	if (READ_ONCE(qp->stopped) || !kref_get_unless_zero(&qp->obj.ref))
@@ -121,7 +122,7 @@ static void vhca_qp_to_error(struct vhca_qp *qp)
  * Whoever unpublishes a QP bumps it before waiting for the data path, so a
  * turn that still sees the old value runs before the QP can be freed.
  */
-static atomic_t vhca_fabric_gen = ATOMIC_INIT(0);
+static atomic64_t vhca_fabric_gen = ATOMIC64_INIT(0);	/* never wraps */
 
 /**
  * vhca_fabric_changed() - invalidate every cached RC peer
@@ -130,7 +131,7 @@ static atomic_t vhca_fabric_gen = ATOMIC_INIT(0);
  */
 void vhca_fabric_changed(void)
 {
-	atomic_inc(&vhca_fabric_gen);
+	atomic64_inc(&vhca_fabric_gen);
 	smp_mb__after_atomic();	/* before the caller waits or unpublishes */
 }
 EXPORT_SYMBOL_GPL(vhca_fabric_changed);
@@ -199,7 +200,7 @@ static struct vhca_qp *vhca_peer_lookup(struct vhca_qp *qp,
 static struct vhca_qp *vhca_peer_qp(struct vhca_qp *qp,
 				    const struct vhca_send_wr *wr)
 {
-	u32 gen = atomic_read_acquire(&vhca_fabric_gen);
+	u64 gen = atomic64_read_acquire(&vhca_fabric_gen);
 	struct vhca_qp *peer = NULL;
 
 	if (qp->type == VHCA_QPT_RC && qp->peer && qp->peer_gen == gen &&
@@ -451,14 +452,12 @@ static int vhca_exec_atomic(struct vhca_qp *qp, struct vhca_qp *peer,
 	else
 		old = cmpxchg64(target, wr->compare_add, wr->swap);
 	vhca_extent_unmap_u64(&remote, target, gpa);
-	/* The original value goes to the requester's buffer. */
-	target = vhca_extent_map_u64(&local, &gpa);
-	if (target) {
-		*target = old;
-		vhca_extent_unmap_u64(&local, target, gpa);
-	} else {
+	/*
+	 * The original value goes to the requester's buffer, which need not
+	 * be aligned and may cross a page: copied, not mapped as a u64.
+	 */
+	if (vhca_copy_to_extents(&local, 1, &old, sizeof(old)))
 		ret = VHCA_WC_LOC_PROT_ERR;
-	}
 out:
 	vhca_extent_put(&remote);
 	vhca_extent_put(&local);
@@ -580,6 +579,7 @@ static bool vhca_rq_flush(struct vhca_qp *qp)
 			return false;	/* empty, or a bad entry: nothing more */
 		wc.wr_id = rwr.wr_id;
 		vhca_complete(qp->recv_cq, &wc);
+		vhca_qos_charge(fn, 0);
 	}
 	return true;
 }
@@ -595,6 +595,8 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 	int ret;
 	u32 state;
 
+	if (READ_ONCE(qp->stopped))
+		return -1;	/* its function may be going away */
 	/* The function's weight and rate limit decide whether it runs now. */
 	delay = vhca_qos_admit(fn, &share);
 	if (delay) {
@@ -620,6 +622,7 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 		delay = 0;
 		if (state == VHCA_QPS_ERR) {
 			vhca_sq_retire(qp, wr, VHCA_WC_WR_FLUSH_ERR);
+			vhca_qos_charge(fn, 0);
 			continue;
 		}
 		ret = vhca_execute(qp, wr);
@@ -632,8 +635,10 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 			ret = VHCA_WC_RNR_RETRY_EXC_ERR;
 		}
 		vhca_sq_retire(qp, wr, ret);
-		if (ret != VHCA_WC_SUCCESS)
+		if (ret != VHCA_WC_SUCCESS) {
+			vhca_qos_charge(fn, 0);
 			continue;
+		}
 		bytes += vhca_wr_bytes(wr);
 		delay = vhca_qos_charge(fn, vhca_wr_bytes(wr));
 		if (delay)

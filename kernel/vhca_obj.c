@@ -212,6 +212,17 @@ static void vhca_obj_unpublish(struct vhca_function *fn, struct vhca_obj *obj)
 		obj->stop(obj);
 }
 
+/*
+ * After the grace period: a turn of another QP that saw the object before
+ * it was stopped (and kicked it, say into the error state) has finished,
+ * and whatever it queued is cancelled now; none can come after.
+ */
+static void vhca_obj_stop_again(struct vhca_obj *obj)
+{
+	if (obj->stop)
+		obj->stop(obj);
+}
+
 /**
  * vhca_obj_destroy() - remove an object on its owner's request
  * @fn:     the function
@@ -236,6 +247,7 @@ int vhca_obj_destroy(struct vhca_function *fn, enum vhca_obj_kind kind,
 	vhca_obj_unpublish(fn, obj);
 	/* No data-path turn may still be touching it when we return. */
 	vhca_function_quiesce();
+	vhca_obj_stop_again(obj);
 	vhca_obj_put(obj);	/* the table's reference */
 	vhca_obj_put(obj);
 	return 0;
@@ -270,8 +282,10 @@ void vhca_function_clear(struct vhca_function *fn)
 	}
 	/* No data-path turn may still be touching them when we return. */
 	vhca_function_quiesce();
-	list_for_each_entry_safe(obj, next, &gone, gone)
+	list_for_each_entry_safe(obj, next, &gone, gone) {
+		vhca_obj_stop_again(obj);
 		vhca_obj_put(obj);	/* the tables' references */
+	}
 }
 EXPORT_SYMBOL_GPL(vhca_function_clear);
 

@@ -200,13 +200,22 @@ long vhca_qos_charge(struct vhca_function *fn, u64 bytes)
 {
 	u64 wait = 0;
 
+	/*
+	 * Every retired entry costs virtual time, even one that moved no
+	 * bytes (zero-length, failed, flushed): otherwise a function could
+	 * stay backlogged with a virtual time that never moves and hold the
+	 * others back for as long as it likes.
+	 */
+	atomic64_add(vhca_qos_cost(max_t(u64, bytes, VHCA_QOS_ENTRY_COST),
+				   READ_ONCE(fn->qos.weight)),
+		     &fn->qos.vtime);
 	if (!bytes)
 		return 0;
-	atomic64_add(vhca_qos_cost(bytes, READ_ONCE(fn->qos.weight)),
-		     &fn->qos.vtime);
 	spin_lock(&fn->qos.lock);
 	if (fn->qos.rate_mbps) {
-		fn->qos.tokens -= min_t(u64, bytes, S64_MAX / 2);
+		fn->qos.tokens -= min_t(u64, bytes, VHCA_QOS_TOKENS_MIN);
+		if (fn->qos.tokens < -VHCA_QOS_TOKENS_MIN)
+			fn->qos.tokens = -VHCA_QOS_TOKENS_MIN;
 		wait = vhca_qos_wait_ns(fn->qos.tokens, fn->qos.rate_mbps);
 	}
 	spin_unlock(&fn->qos.lock);

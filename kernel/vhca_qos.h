@@ -17,6 +17,12 @@
 #define VHCA_QOS_WEIGHT_MAX	100
 #define VHCA_QOS_WEIGHT_DEFAULT	10
 #define VHCA_QOS_RATE_MAX	1000000		/* Mbit/s: 1 Tbit/s */
+/* Virtual-time bytes a retired entry costs at least. */
+#define VHCA_QOS_ENTRY_COST	256
+/* The deepest a bucket goes; keeps the token arithmetic in range. */
+#define VHCA_QOS_TOKENS_MIN	(S64_MAX / 4)
+/* The longest single wait: the engine asks again, so a new rate counts. */
+#define VHCA_QOS_WAIT_MAX_NS	1000000000ull
 
 bool vhca_qos_weight_valid(u32 weight);
 bool vhca_qos_rate_valid(u32 mbps);

@@ -75,7 +75,8 @@ EXPORT_SYMBOL_GPL(vhca_qos_burst);
 
 /**
  * vhca_qos_refill() - tokens after @elapsed_ns at rate @mbps
- * @tokens:     tokens now (negative after a large transfer)
+ * @tokens:     tokens now (negative after a large transfer), at least
+ *              -%VHCA_QOS_TOKENS_MIN
  * @elapsed_ns: time since the last refill
  * @mbps:       rate, 1..%VHCA_QOS_RATE_MAX
  *
@@ -84,11 +85,15 @@ EXPORT_SYMBOL_GPL(vhca_qos_burst);
 s64 vhca_qos_refill(s64 tokens, u64 elapsed_ns, u32 mbps)
 {
 	s64 burst = vhca_qos_burst(mbps);
+	u64 add;
 
-	if (elapsed_ns > NSEC_PER_S)
-		elapsed_ns = NSEC_PER_S;	/* a second refills any bucket */
-	tokens += (s64)div64_u64(elapsed_ns * mbps, 8000);
-	return tokens < burst ? tokens : burst;
+	/* Long enough to fill any bucket from its lowest (see the charge). */
+	if (!mbps || elapsed_ns > div64_u64(~0ull, mbps))
+		return burst;
+	add = div64_u64(elapsed_ns * mbps, 8000);
+	if (add >= (u64)(burst - tokens))
+		return burst;
+	return tokens + (s64)add;
 }
 EXPORT_SYMBOL_GPL(vhca_qos_refill);
 
@@ -97,12 +102,18 @@ EXPORT_SYMBOL_GPL(vhca_qos_refill);
  * @tokens: tokens now
  * @mbps:   rate, 1..%VHCA_QOS_RATE_MAX
  *
- * Return: nanoseconds; 0 if @tokens is already positive.
+ * Return: nanoseconds, at most %VHCA_QOS_WAIT_MAX_NS; 0 if @tokens is
+ * already positive.
  */
 u64 vhca_qos_wait_ns(s64 tokens, u32 mbps)
 {
+	u64 deficit;
+
 	if (tokens > 0 || !mbps)
 		return 0;
-	return div64_u64((u64)(1 - tokens) * 8000, mbps);
+	deficit = (u64)(1 - tokens);
+	if (deficit > div64_u64(VHCA_QOS_WAIT_MAX_NS * mbps, 8000))
+		return VHCA_QOS_WAIT_MAX_NS;
+	return div64_u64(deficit * 8000, mbps);
 }
 EXPORT_SYMBOL_GPL(vhca_qos_wait_ns);

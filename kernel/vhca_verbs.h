@@ -206,7 +206,7 @@ struct vhca_qp {
 	u8 rnr_timer;
 	bool stopped;
 	struct vhca_qp *peer;
-	u32 peer_gen;
+	u64 peer_gen;
 	unsigned int qos_backlog;
 	struct vhca_send_wr turn_wr;
 };

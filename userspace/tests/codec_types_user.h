@@ -23,6 +23,7 @@ typedef int64_t s64;
 #define __packed __attribute__((packed))
 #define BIT(n) (1u << (n))
 #define U64_MAX UINT64_MAX
+#define S64_MAX INT64_MAX
 #define EXPORT_SYMBOL_GPL(sym)
 #define le16_to_cpu(x) le16toh(x)
 #define le32_to_cpu(x) le32toh(x)

@@ -43,9 +43,23 @@ TEST(wait_until_a_token)
 {
 	EXPECT_EQ(0, vhca_qos_wait_ns(1, 8));
 	EXPECT_EQ(0, vhca_qos_wait_ns(-100, 0));
-	/* 1 MB/s: a 1 MB debt (+1) is ~1 s. */
-	EXPECT_EQ(1000001000, vhca_qos_wait_ns(-1000000, 8));
+	/* 1 MB/s: a 0.5 MB debt (+1) is ~0.5 s. */
+	EXPECT_EQ(500001000, vhca_qos_wait_ns(-500000, 8));
 	EXPECT_EQ(1000, vhca_qos_wait_ns(0, 8));
+	/* One wait is at most a second, however deep the debt. */
+	EXPECT_EQ(1000000000, vhca_qos_wait_ns(-1000000, 8));
+	EXPECT_EQ(1000000000, vhca_qos_wait_ns(-VHCA_QOS_TOKENS_MIN, 1));
+}
+
+TEST(a_deep_debt_refills_in_proportion_to_time)
+{
+	/* 8 Mbit/s: 10 s pay back 10 MB of a 20 MB debt, not just 1 s worth. */
+	EXPECT_EQ(-10000000, vhca_qos_refill(-20000000, 10000000000ull, 8));
+	/* The deepest debt at the highest rate: no overflow, capped. */
+	EXPECT_EQ(vhca_qos_burst(1000000),
+		  vhca_qos_refill(-VHCA_QOS_TOKENS_MIN, ~0ull, 1000000));
+	EXPECT_LT(-VHCA_QOS_TOKENS_MIN,
+		  vhca_qos_refill(-VHCA_QOS_TOKENS_MIN, ~0ull, 1));
 }
 
 TEST_HARNESS_MAIN
