@@ -313,6 +313,31 @@ TEST_F(pair, atomics)
 	EXPECT_EQ(ST_REM_ACCESS, c.status);
 }
 
+/* The original value lands in an unaligned buffer that crosses a page. */
+TEST_F(pair, atomic_result_into_a_buffer_across_pages)
+{
+	struct vhca_sq_wqe w = { .wr_id = 7, .opcode = OP_FAA, .flags = 2,
+				 .num_sge = 1, .compare_add = 1 };
+	uint64_t *remote = (uint64_t *)at(&self->b, 64);
+	uint64_t got = 0;
+	struct vhca_cqe c;
+
+	*remote = 0x1122334455667788ull;
+	memset(at(&self->a, 4088), 0, 16);
+	w.remote_addr = self->b.buf.iova + 64;
+	w.rkey = self->b.key;
+	w.sge[0].addr = self->a.buf.iova + 4092;
+	w.sge[0].length = 8;
+	w.sge[0].lkey = self->a.key;
+	vhca_queue_post_send(&self->a.sq, &w);
+	ring_sq(&self->a);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	memcpy(&got, at(&self->a, 4092), 8);
+	EXPECT_EQ(0x1122334455667788ull, got);
+	EXPECT_EQ(0x1122334455667789ull, *remote);
+}
+
 /*
  * Eight QPs add to one counter at once: no update is lost and every
  * requester saw a distinct original value.
