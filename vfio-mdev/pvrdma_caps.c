@@ -67,6 +67,9 @@ void pvrdma_caps_fill(struct pvrdma_caps *caps, const struct pvrdma_caps_in *in)
 	caps->phys_port_cnt = 1;
 	caps->mode = PVRDMA_DEVICE_MODE_ROCE;
 	caps->gid_types = PVRDMA_GID_TYPE_ROCE_V2;
+	/* 8-byte compare-and-swap and fetch-and-add on RC QPs. */
+	caps->atomic_ops = PVRDMA_ATOMIC_OP_COMP_SWAP |
+			   PVRDMA_ATOMIC_OP_FETCH_ADD;
 	/* FAST_REG_MR, LOCAL_INV and SEND_WITH_INV work requests. */
 	caps->bmme_flags = PVRDMA_BMME_FLAG_LOCAL_INV |
 			   PVRDMA_BMME_FLAG_REMOTE_INV |

@@ -22,6 +22,9 @@
 #define PVRDMA_BMME_FLAG_REMOTE_INV	BIT(1)
 #define PVRDMA_BMME_FLAG_FAST_REG_WR	BIT(2)
 #define PVRDMA_CAP_FAST_REG_PAGES	128	/* the driver's own limit */
+/* Atomic operations: either bit makes the guest report IB_ATOMIC_HCA. */
+#define PVRDMA_ATOMIC_OP_COMP_SWAP	BIT(0)
+#define PVRDMA_ATOMIC_OP_FETCH_ADD	BIT(1)
 
 /**
  * struct pvrdma_caps_in - what the capability block is built from

@@ -37,6 +37,9 @@ static void check_rules(struct __test_metadata *_metadata,
 	ASSERT_EQ(PVRDMA_BMME_FLAG_LOCAL_INV | PVRDMA_BMME_FLAG_REMOTE_INV |
 		  PVRDMA_BMME_FLAG_FAST_REG_WR, c->bmme_flags);
 	ASSERT_EQ(128, le32_to_cpu(c->max_fast_reg_page_list_len));
+	/* Compare-and-swap and fetch-and-add are implemented: advertised. */
+	ASSERT_EQ(PVRDMA_ATOMIC_OP_COMP_SWAP | PVRDMA_ATOMIC_OP_FETCH_ADD,
+		  c->atomic_ops);
 }
 
 TEST(rules_hold_for_every_slice)
