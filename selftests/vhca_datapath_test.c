@@ -313,6 +313,36 @@ TEST_F(pair, atomics)
 	EXPECT_EQ(ST_REM_ACCESS, c.status);
 }
 
+/* An extra RC QP on each side, connected to each other. */
+struct qp_pair {
+	uint32_t qa, qb;
+	struct vhca_mem ra, rb;
+	struct vhca_queue sq;	/* qa's send queue */
+};
+
+static int qp_pairs(struct side *a, struct side *b, struct qp_pair *q,
+		    unsigned int n)
+{
+	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		args.pd = a->pd;
+		args.cq = a->cq;
+		if (vhca_create_qp(&a->drv, &args, &q[i].qa, &q[i].ra))
+			return -1;
+		args.pd = b->pd;
+		args.cq = b->cq;
+		if (vhca_create_qp(&b->drv, &args, &q[i].qb, &q[i].rb) ||
+		    vhca_connect_rc(&a->drv, q[i].qa, q[i].qb, b->gid) ||
+		    vhca_connect_rc(&b->drv, q[i].qb, q[i].qa, a->gid))
+			return -1;
+		q[i].sq = (struct vhca_queue){ &q[i].ra, 0, PAGE, QP_WR,
+					       vhca_wqe_size(80, QP_SGE), 0 };
+	}
+	return 0;
+}
+
 /* The original value lands in an unaligned buffer that crosses a page. */
 TEST_F(pair, atomic_result_into_a_buffer_across_pages)
 {
@@ -344,27 +374,14 @@ TEST_F(pair, atomic_result_into_a_buffer_across_pages)
  */
 TEST_F(pair, atomics_from_many_qps_add_up)
 {
-	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE,
-				     .pd = self->a.pd, .cq = self->a.cq };
-	struct { uint32_t qa, qb; struct vhca_mem ra, rb; struct vhca_queue sq; } q[8];
+	struct qp_pair q[8];
 	uint64_t *counter = (uint64_t *)at(&self->b, 0);
 	uint64_t *orig = (uint64_t *)at(&self->a, 4096);
 	unsigned int i, j, n = 8 * 24;
 	uint8_t seen[8 * 24] = { 0 };
 	struct vhca_cqe c;
 
-	for (i = 0; i < 8; i++) {
-		args.pd = self->a.pd;
-		args.cq = self->a.cq;
-		ASSERT_EQ(0, vhca_create_qp(&self->a.drv, &args, &q[i].qa, &q[i].ra));
-		args.pd = self->b.pd;
-		args.cq = self->b.cq;
-		ASSERT_EQ(0, vhca_create_qp(&self->b.drv, &args, &q[i].qb, &q[i].rb));
-		ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, q[i].qa, q[i].qb, self->b.gid));
-		ASSERT_EQ(0, vhca_connect_rc(&self->b.drv, q[i].qb, q[i].qa, self->a.gid));
-		q[i].sq = (struct vhca_queue){ &q[i].ra, 0, PAGE, QP_WR,
-					       vhca_wqe_size(80, QP_SGE), 0 };
-	}
+	ASSERT_EQ(0, qp_pairs(&self->a, &self->b, q, 8));
 	*counter = 0;
 	for (j = 0; j < 24; j++) {
 		for (i = 0; i < 8; i++) {
@@ -603,23 +620,11 @@ TEST_F(pair, peer_reset_mid_transfer)
 
 TEST_F(pair, many_qps_in_parallel)
 {
-	struct vhca_qp_args args = { .type = 2, .wr = QP_WR, .sge = QP_SGE };
-	struct { uint32_t qa, qb; struct vhca_mem ra, rb; struct vhca_queue sq; } q[8];
+	struct qp_pair q[8];
 	unsigned int i, j, seen = 0;
 	struct vhca_cqe c;
 
-	for (i = 0; i < 8; i++) {
-		args.pd = self->a.pd;
-		args.cq = self->a.cq;
-		ASSERT_EQ(0, vhca_create_qp(&self->a.drv, &args, &q[i].qa, &q[i].ra));
-		args.pd = self->b.pd;
-		args.cq = self->b.cq;
-		ASSERT_EQ(0, vhca_create_qp(&self->b.drv, &args, &q[i].qb, &q[i].rb));
-		ASSERT_EQ(0, vhca_connect_rc(&self->a.drv, q[i].qa, q[i].qb, self->b.gid));
-		ASSERT_EQ(0, vhca_connect_rc(&self->b.drv, q[i].qb, q[i].qa, self->a.gid));
-		q[i].sq = (struct vhca_queue){ &q[i].ra, 0, PAGE, QP_WR,
-					       vhca_wqe_size(80, QP_SGE), 0 };
-	}
+	ASSERT_EQ(0, qp_pairs(&self->a, &self->b, q, 8));
 	/* Each QP writes its own 512-byte slice of B's buffer, 16 times. */
 	for (j = 0; j < 16; j++) {
 		for (i = 0; i < 8; i++) {
