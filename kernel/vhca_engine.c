@@ -21,8 +21,38 @@
 #include "vhca_tpt.h"
 
 #define VHCA_SQ_BUDGET		32
-#define VHCA_TURN_BYTES		SZ_1M	/* then let other QPs run */
 #define VHCA_RNR_INFINITE	7
+
+/**
+ * struct vhca_turn_budget - how much one turn of a send queue may do
+ * @entries:   entries retired at most
+ * @bytes:     no further entry starts once this many bytes moved
+ * @entry_max: larger entries are left for the worker
+ */
+struct vhca_turn_budget {
+	unsigned int entries;
+	u64 bytes;
+	u64 entry_max;
+};
+
+/* A worker turn: bounded so that other QPs get the engine too. */
+static const struct vhca_turn_budget vhca_worker_budget = {
+	.entries = VHCA_SQ_BUDGET,
+	.bytes = SZ_1M,
+	.entry_max = U64_MAX,
+};
+
+/*
+ * A doorbell turn runs in the thread that rang (the VMM's vCPU thread): a
+ * few small entries, which then cost no worker wake-up and no context
+ * switch. Larger messages go to the worker, which copies while the guest
+ * goes on posting.
+ */
+static const struct vhca_turn_budget vhca_doorbell_budget = {
+	.entries = 8,
+	.bytes = SZ_16K,
+	.entry_max = SZ_4K,
+};
 
 DEFINE_STATIC_SRCU(vhca_dp_srcu);
 static struct workqueue_struct *vhca_wq;
@@ -42,8 +72,17 @@ void vhca_function_quiesce(void)
 }
 EXPORT_SYMBOL_GPL(vhca_function_quiesce);
 
+/* Queue a turn of @qp after @delay jiffies unless one is queued already. */
+static void vhca_qp_queue(struct vhca_qp *qp, unsigned long delay)
+{
+	if (READ_ONCE(qp->stopped) || !kref_get_unless_zero(&qp->obj.ref))
+		return;
+	if (!queue_delayed_work(vhca_wq, &qp->send_work, delay))
+		vhca_obj_put(&qp->obj);
+}
+
 /**
- * vhca_qp_kick() - a send doorbell: schedule the QP's send queue
+ * vhca_qp_kick() - schedule a turn of the QP's send queue on the worker
  * @qp: the QP
  *
  * Context: any process context; never blocks on the data path.
@@ -56,12 +95,8 @@ void vhca_qp_kick(struct vhca_qp *qp)
 	 * small messages spent as much there as in the work itself).
 	 */
 	smp_mb();	/* the caller's ring update before the test */
-	if (delayed_work_pending(&qp->send_work))
-		return;
-	if (READ_ONCE(qp->stopped) || !kref_get_unless_zero(&qp->obj.ref))
-		return;
-	if (!queue_delayed_work(vhca_wq, &qp->send_work, 0))
-		vhca_obj_put(&qp->obj);
+	if (!delayed_work_pending(&qp->send_work))
+		vhca_qp_queue(qp, 0);
 }
 EXPORT_SYMBOL_GPL(vhca_qp_kick);
 
@@ -76,6 +111,8 @@ EXPORT_SYMBOL_GPL(vhca_qp_kick);
 void vhca_qp_stop(struct vhca_qp *qp)
 {
 	WRITE_ONCE(qp->stopped, true);
+	mutex_lock(&qp->turn_lock);	/* a doorbell turn, and what it queued */
+	mutex_unlock(&qp->turn_lock);
 	if (cancel_delayed_work_sync(&qp->send_work))
 		vhca_obj_put(&qp->obj);
 	vhca_qos_backlog(qp, false);
@@ -94,6 +131,8 @@ EXPORT_SYMBOL_GPL(vhca_qp_stop);
  */
 void vhca_qp_sync(struct vhca_qp *qp)
 {
+	mutex_lock(&qp->turn_lock);	/* a doorbell turn */
+	mutex_unlock(&qp->turn_lock);
 	if (cancel_delayed_work_sync(&qp->send_work))
 		vhca_obj_put(&qp->obj);
 	vhca_qos_backlog(qp, false);
@@ -504,6 +543,8 @@ static int vhca_execute(struct vhca_qp *qp, const struct vhca_send_wr *wr)
 	peer = vhca_peer_qp(qp, wr);
 	if (!peer)	/* no such peer: unreliable sends just vanish */
 		return datagram ? VHCA_WC_SUCCESS : VHCA_WC_RETRY_EXC_ERR;
+	if (!READ_ONCE(peer->heard))	/* see vhca_qp_doorbell() */
+		WRITE_ONCE(peer->heard, true);
 	switch (wr->opcode) {
 	case VHCA_WR_SEND:
 	case VHCA_WR_SEND_WITH_IMM:
@@ -584,11 +625,16 @@ static bool vhca_rq_flush(struct vhca_qp *qp)
 	return true;
 }
 
-/* Returns the delay before the next turn, or -1 for none. */
-static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
+/*
+ * Returns the delay before the next turn, or -1 for none. The caller holds
+ * the QP's turn_lock.
+ */
+static long vhca_sq_turn(struct vhca_qp *qp,
+			 const struct vhca_turn_budget *budget)
 {
 	struct vhca_function *fn = qp->obj.fn;
-	unsigned int budget;
+	struct vhca_send_wr *wr = &qp->turn_wr;
+	unsigned int n;
 	bool share;
 	long delay = 0;
 	u64 bytes = 0;
@@ -603,8 +649,7 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 		vhca_qos_backlog(qp, share);
 		return READ_ONCE(qp->stopped) ? -1 : delay;
 	}
-	for (budget = 0; budget < VHCA_SQ_BUDGET && bytes < VHCA_TURN_BYTES;
-	     budget++) {
+	for (n = 0; n < budget->entries && bytes < budget->bytes; n++) {
 		delay = -1;
 		if (READ_ONCE(qp->stopped))
 			break;
@@ -620,6 +665,8 @@ static long vhca_sq_turn(struct vhca_qp *qp, struct vhca_send_wr *wr)
 			break;
 		}
 		delay = 0;
+		if (vhca_wr_bytes(wr) > budget->entry_max)
+			break;	/* for the worker */
 		if (state == VHCA_QPS_ERR) {
 			vhca_sq_retire(qp, wr, VHCA_WC_WR_FLUSH_ERR);
 			vhca_qos_charge(fn, 0);
@@ -660,7 +707,9 @@ static void vhca_qp_send_work(struct work_struct *work)
 	int idx;
 
 	idx = srcu_read_lock(&vhca_dp_srcu);
-	delay = vhca_sq_turn(qp, &qp->turn_wr);
+	mutex_lock(&qp->turn_lock);	/* a doorbell turn may be running */
+	delay = vhca_sq_turn(qp, &vhca_worker_budget);
+	mutex_unlock(&qp->turn_lock);
 	srcu_read_unlock(&vhca_dp_srcu, idx);
 	if (delay >= 0 && !READ_ONCE(qp->stopped) &&
 	    queue_delayed_work(vhca_wq, &qp->send_work, delay))
@@ -669,12 +718,58 @@ static void vhca_qp_send_work(struct work_struct *work)
 }
 
 /**
+ * vhca_qp_doorbell() - the QP's owner rang its send doorbell
+ * @qp: the QP
+ *
+ * A QP in a request-response exchange (something of its peer reached it
+ * since its last doorbell) runs its first few small entries right here,
+ * in the ringing thread: no worker wake-up and no context switch per hop.
+ * A QP that only streams sends is faster on the worker, which copies while
+ * the guest goes on posting; so is whatever remains after the doorbell's
+ * budget (large entries, an RNR or rate-limit wait), and everything while
+ * a turn is already queued or running.
+ *
+ * Context: process, may sleep; the thread of the owner's doorbell, never
+ * a data-path callback (a turn kicks peers with vhca_qp_kick()).
+ */
+void vhca_qp_doorbell(struct vhca_qp *qp)
+{
+	long delay;
+	int idx;
+
+	smp_mb();	/* the caller's ring update before the test */
+	if (delayed_work_pending(&qp->send_work) || READ_ONCE(qp->stopped))
+		return;
+	if (!READ_ONCE(qp->heard)) {
+		vhca_qp_queue(qp, 0);
+		return;
+	}
+	WRITE_ONCE(qp->heard, false);
+	/*
+	 * Queued inside the read section: a destroy that stops the QP
+	 * meanwhile cancels it again after waiting for the data path.
+	 */
+	idx = srcu_read_lock(&vhca_dp_srcu);
+	if (mutex_trylock(&qp->turn_lock)) {
+		delay = vhca_sq_turn(qp, &vhca_doorbell_budget);
+		if (delay >= 0)
+			vhca_qp_queue(qp, delay);
+		mutex_unlock(&qp->turn_lock);
+	} else {
+		vhca_qp_queue(qp, 0);	/* runs after the current turn */
+	}
+	srcu_read_unlock(&vhca_dp_srcu, idx);
+}
+EXPORT_SYMBOL_GPL(vhca_qp_doorbell);
+
+/**
  * vhca_qp_work_init() - prepare a new QP's send work
  * @qp: the QP
  */
 void vhca_qp_work_init(struct vhca_qp *qp)
 {
 	INIT_DELAYED_WORK(&qp->send_work, vhca_qp_send_work);
+	mutex_init(&qp->turn_lock);
 }
 
 /**

@@ -188,8 +188,11 @@ struct vhca_qp_attr {
  *              @peer_gen), used and set by the QP's send work only
  * @peer_gen:   the fabric generation @peer was resolved in
  * @qos_backlog: 1 while counted in its function's &vhca_qos.backlog
- * @turn_wr:    the send entry a turn decodes into; a work item never runs
- *              twice at once, so one per QP suffices
+ * @turn_lock:  one turn of the send queue at a time: the worker's, or one
+ *              a doorbell runs in the ringing thread
+ * @heard:      an operation of a peer reached this QP since its last send
+ *              doorbell (a hint, set by other QPs' turns)
+ * @turn_wr:    the send entry a turn decodes into (under @turn_lock)
  */
 struct vhca_qp {
 	struct vhca_obj obj;
@@ -208,6 +211,8 @@ struct vhca_qp {
 	struct vhca_qp *peer;
 	u64 peer_gen;
 	unsigned int qos_backlog;
+	struct mutex turn_lock;	/* one turn at a time, see above */
+	bool heard;
 	struct vhca_send_wr turn_wr;
 };
 
@@ -247,6 +252,7 @@ int vhca_qp_create(struct vhca_function *fn, struct vhca_qp *qp,
 int vhca_qp_modify(struct vhca_qp *qp, const struct vhca_qp_attr *attr,
 		   u32 mask);
 void vhca_qp_kick(struct vhca_qp *qp);
+void vhca_qp_doorbell(struct vhca_qp *qp);
 void vhca_qp_stop(struct vhca_qp *qp);
 void vhca_qp_sync(struct vhca_qp *qp);
 void vhca_fabric_changed(void);

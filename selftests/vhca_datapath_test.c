@@ -651,6 +651,54 @@ TEST_F(pair, many_qps_in_parallel)
 		EXPECT_EQ('a' + i, at(&self->b, i * 512 + 511)[0]);
 }
 
+/* B writes 8 bytes into A and waits for it: A's QP has heard from its peer. */
+static void ping_from_b(struct __test_metadata *_metadata, struct side *a,
+			struct side *b)
+{
+	struct vhca_cqe c;
+
+	post(b, OP_WRITE, 99, 0, 8, a->buf.iova + 7 * PAGE, a->key);
+	ASSERT_EQ(0, vhca_queue_poll(&b->cqq, &c, 5000));
+	ASSERT_EQ(ST_OK, c.status);
+}
+
+/*
+ * A QP that hears from its peer runs small entries in the thread that rings
+ * the doorbell, large ones on the worker; one send queue still executes in
+ * order. Each round writes 8 bytes of 'T' at offset 8 (doorbell-sized), 24
+ * KiB of 'L' over it (worker) and 8 bytes of 'S' at offset 0 (doorbell-sized,
+ * while the worker may still be copying): later writes win and completions
+ * come in order.
+ */
+TEST_F(pair, doorbell_and_worker_turns_keep_the_order)
+{
+	const uint32_t big = 24576, s_at = big, t_at = big + 8;
+	const uint64_t dst = self->b.buf.iova;
+	struct vhca_cqe c;
+	unsigned int i, j;
+
+	memset(at(&self->a, 0), 'L', big);
+	memset(at(&self->a, s_at), 'S', 8);
+	memset(at(&self->a, t_at), 'T', 8);
+	for (i = 0; i < 20; i++) {
+		memset(at(&self->b, 0), 0, big);
+		ping_from_b(_metadata, &self->a, &self->b);
+		post(&self->a, OP_WRITE, 3 * i, t_at, 8, dst + 8, self->b.key);
+		ping_from_b(_metadata, &self->a, &self->b);
+		post(&self->a, OP_WRITE, 3 * i + 1, 0, big, dst, self->b.key);
+		ping_from_b(_metadata, &self->a, &self->b);
+		post(&self->a, OP_WRITE, 3 * i + 2, s_at, 8, dst, self->b.key);
+		for (j = 0; j < 3; j++) {
+			ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+			EXPECT_EQ(ST_OK, c.status);
+			EXPECT_EQ(3 * i + j, c.wr_id);
+		}
+		EXPECT_EQ('S', at(&self->b, 7)[0]);
+		EXPECT_EQ('L', at(&self->b, 8)[0]);
+		EXPECT_EQ('L', at(&self->b, big - 1)[0]);
+	}
+}
+
 TEST_F(pair, srq_feeds_a_qp)
 {
 	struct pvrdma_req_create_srq r = { };

@@ -28,7 +28,9 @@
  * 1. vfio core device locks (open/close/ioctl serialisation is vfio's).
  * 2. &vhca_mdev.lock - the control path of one instance: config space,
  *    MSI-X table, registers, device state, commands. Never taken by the
- *    data path (engine turns call the front end without it).
+ *    data path (engine turns call the front end without it); a send
+ *    doorbell's turn (vhca_qp_doorbell()) runs with the ringing instance's
+ *    lock held, and the order below is that of any other turn.
  * 3. &vhca_mdev.pin_lock - the list of pinned sets and the pinned-page
  *    count; vfio's iommu lock nests inside it (pin and unpin).
  * 4. per-queue locks (&vhca_mdev_cq.lock, &vhca_mdev_qp.rq_lock,

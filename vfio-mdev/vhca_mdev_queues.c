@@ -255,9 +255,10 @@ static void vhca_mdev_qp_doorbell(struct vhca_mdev *vm, u32 page, u32 val)
 	 * read when a message arrives, except in the error state, where the
 	 * QP's turn flushes them.
 	 */
-	if (q->uar_page == page &&
-	    ((val & PVRDMA_UAR_QP_SEND) ||
-	     READ_ONCE(q->qp.attr.state) == VHCA_QPS_ERR))
+	if (q->uar_page == page && (val & PVRDMA_UAR_QP_SEND))
+		vhca_qp_doorbell(&q->qp);
+	else if (q->uar_page == page &&
+		 READ_ONCE(q->qp.attr.state) == VHCA_QPS_ERR)
 		vhca_qp_kick(&q->qp);
 	vhca_obj_put(obj);
 }
@@ -294,7 +295,8 @@ static void vhca_mdev_cq_doorbell(struct vhca_mdev *vm, u32 page, u32 val)
  * object's owner. Receive and SRQ doorbells need no action (receive queues
  * are read when a message arrives) unless the QP is in the error state.
  *
- * Context: caller holds &vhca_mdev.lock; only queues work.
+ * Context: caller holds &vhca_mdev.lock; a send doorbell may run a few
+ * small entries here (vhca_qp_doorbell()), the rest is queued.
  */
 void vhca_mdev_doorbell(struct vhca_mdev *vm, u64 pos, u32 val)
 {
