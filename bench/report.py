@@ -13,7 +13,22 @@ import sys
 GOALS = """\
 Goals from issue 7 (targets, not assertions): RDMA WRITE at 64 KiB and
 above >= 70% of memcpy bandwidth and >= 20x rxe; SEND latency <= 1/3 of
-rxe's; fairness (Jain) >= 0.95 across equal pairs; idle CPU ~0."""
+rxe's; fairness (Jain) >= 0.95 across equal pairs; idle CPU ~0; between
+guests >= 10x the bandwidth and <= 1/3 the latency of rxe in the guests."""
+
+INTRO_HOST = (
+    "Host tier: two vhca instances driven by libvhca. Peer tier: perftest "
+    "over rdma_rxe on a veth pair. Limit tier: memcpy. Values are medians "
+    "over the repetitions, [min-max] after them; only ratios within this one "
+    "run mean anything (TCG emulation, shared noisy host). vhca/memcpy is "
+    "the median of the ratios repetition by repetition (they take turns), "
+    "vhca/rxe the ratio of the medians (rxe runs later in the same VM).")
+INTRO_GUEST = (
+    "Guest tier: perftest between two stock nested guests (vmw_pvrdma, "
+    "rdma-core), first over their vhca instances, then over rdma_rxe "
+    "created in the same guests on their vmxnet3 link. Values are medians "
+    "of the repetitions whose clock calibration succeeded, [min-max] after "
+    "them; nested TCG, so only the ratios mean anything.")
 
 
 def load(path):
@@ -89,7 +104,9 @@ def pcell(a, b):
 
 
 def rnum(x):
-    return "-" if x is None else (f"{x:.0f}x" if x >= 10 else f"{x:.2f}")
+    if x is None:
+        return "-"
+    return f"{x:.0f}x" if x >= 10 else f"{x:.2f}" if x >= 0.1 else f"{x:.2g}"
 
 
 class Results:
@@ -104,8 +121,9 @@ class Results:
     def get(self, system, test, size, qps=1, pairs=1, tier="host"):
         return self.by.get((tier, system, test, size, qps, pairs))
 
-    def sizes(self, test, system=None):
+    def sizes(self, test, system=None, tier="host"):
         return sorted({r["size"] for r in self.records if r["test"] == test
+                       and r["tier"] == tier
                        and (system is None or r["system"] == system)})
 
     def copy(self, size):
@@ -114,123 +132,111 @@ class Results:
                 self.get("memcpy", "copy_bw_user", size, 0, 0))
 
 
+def table(out, title, header, rows, note=None):
+    """A markdown table: a title, an optional note, a header row of column
+    names (the first left-aligned, the rest right-aligned) and rows."""
+    if not rows:
+        return
+    out += [f"### {title}", ""] + ([note, ""] if note else [])
+    out += ["| " + " | ".join(header) + " |",
+            "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    out.append("")
+
+
 def bw_tables(res, out):
     copy_name = ("kernel memcpy" if any(r["test"] == "copy_bw"
                                         for r in res.records)
                  else "userspace memcpy")
     for test, title in (("write_bw", "RDMA WRITE"), ("read_bw", "RDMA READ"),
                         ("send_bw", "SEND")):
-        sizes = res.sizes(test)
-        if not sizes:
-            continue
-        out += [f"### {title} bandwidth (MB/s, 1 QP)", "",
-                f"| size | vhca | rxe | {copy_name} | vhca/rxe | vhca/memcpy |",
-                "|---:|---:|---:|---:|---:|---:|"]
-        for s in sizes:
+        rows = []
+        for s in res.sizes(test):
             v, x, m = res.get("vhca", test, s), res.get("rxe", test, s), \
                 res.copy(s)
-            out.append(f"| {human(s)} | {cell(v)} | {cell(x)} | {cell(m)} | "
-                       f"{rnum(ratio(v, x))} | {pcell(v, m)} |")
-        out.append("")
+            rows.append([human(s), cell(v), cell(x), cell(m),
+                         rnum(ratio(v, x)), pcell(v, m)])
+        table(out, f"{title} bandwidth (MB/s, 1 QP)",
+              ["size", "vhca", "rxe", copy_name, "vhca/rxe", "vhca/memcpy"],
+              rows)
 
 
 def lat_table(res, out):
-    sizes = sorted(set(res.sizes("send_lat")) | set(res.sizes("write_lat")))
-    if not sizes:
-        return
-    out += ["### Latency (us, half round trip, median)", "",
-            "| size | vhca SEND | rxe SEND | vhca/rxe | vhca WRITE | "
-            "rxe WRITE | vhca/rxe |",
-            "|---:|---:|---:|---:|---:|---:|---:|"]
-    for s in sizes:
+    rows = []
+    for s in sorted(set(res.sizes("send_lat")) | set(res.sizes("write_lat"))):
         vs, xs = res.get("vhca", "send_lat", s), res.get("rxe", "send_lat", s)
         vw, xw = res.get("vhca", "write_lat", s), \
             res.get("rxe", "write_lat", s)
-        out.append(f"| {human(s)} | {cell(vs)} | {cell(xs)} | "
-                   f"{rnum(ratio(vs, xs))} | {cell(vw)} | {cell(xw)} | "
-                   f"{rnum(ratio(vw, xw))} |")
-    out.append("")
+        rows.append([human(s), cell(vs), cell(xs), rnum(ratio(vs, xs)),
+                     cell(vw), cell(xw), rnum(ratio(vw, xw))])
+    table(out, "Latency (us, half round trip, median)",
+          ["size", "vhca SEND", "rxe SEND", "vhca/rxe", "vhca WRITE",
+           "rxe WRITE", "vhca/rxe"], rows)
 
 
 def rate_table(res, out):
-    qps = sorted({r["qps"] for r in res.records if r["test"] == "msg_rate"})
-    if not qps:
-        return
-    out += ["### Message rate (64-byte RDMA WRITE, Mmsg/s)", "",
-            "| QPs | vhca | rxe | vhca/rxe |", "|---:|---:|---:|---:|"]
-    for q in qps:
+    rows = []
+    for q in sorted({r["qps"] for r in res.records
+                     if r["test"] == "msg_rate"}):
         v, x = res.get("vhca", "msg_rate", 64, q), \
             res.get("rxe", "msg_rate", 64, q)
-        out.append(f"| {q} | {cell(v)} | {cell(x)} | {rnum(ratio(v, x))} |")
-    out.append("")
+        rows.append([q, cell(v), cell(x), rnum(ratio(v, x))])
+    table(out, "Message rate (64-byte RDMA WRITE, Mmsg/s)",
+          ["QPs", "vhca", "rxe", "vhca/rxe"], rows)
 
 
 def pairs_table(res, out):
-    rows = sorted((r for r in res.records if r["test"] == "aggregate_bw"),
-                  key=lambda r: r["pairs"])
-    if not rows:
-        return
-    size = rows[0]["size"]
-    out += [f"### Scaling with instance pairs (RDMA WRITE {human(size)}, "
-            "one driver thread)", "",
-            "| pairs | aggregate MB/s | per pair MB/s | Jain's index |",
-            "|---:|---:|---:|---:|"]
-    for r in rows:
-        j = res.get("vhca", "fairness", r["size"], 1, r["pairs"])
-        out.append(f"| {r['pairs']} | {cell(r)} | "
-                   f"{num(r['value'] / r['pairs'])} | {cell(j)} |")
-    out.append("")
+    agg = sorted((r for r in res.records if r["test"] == "aggregate_bw"),
+                 key=lambda r: r["pairs"])
+    rows = [[r["pairs"], cell(r), num(r["value"] / r["pairs"]),
+             cell(res.get("vhca", "fairness", r["size"], 1, r["pairs"]))]
+            for r in agg]
+    table(out, f"Scaling with instance pairs (RDMA WRITE "
+          f"{human(agg[0]['size']) if agg else ''}, one driver thread)",
+          ["pairs", "aggregate MB/s", "per pair MB/s", "Jain's index"], rows)
 
 
 def cpu_tables(res, out):
-    sizes = res.sizes("cpu_per_gb")
-    if sizes:
-        out += ["### Kernel CPU time per GB moved (RDMA WRITE; system + irq "
-                "+ softirq of /proc/stat, both ends; s/GB)", "",
-                "| size | vhca | rxe | rxe/vhca |", "|---:|---:|---:|---:|"]
-        for s in sizes:
-            v, x = res.get("vhca", "cpu_per_gb", s), \
-                res.get("rxe", "cpu_per_gb", s)
-            out.append(f"| {human(s)} | {cell(v)} | {cell(x)} | "
-                       f"{rnum(ratio(x, v))} |")
-        out.append("")
+    rows = []
+    for s in res.sizes("cpu_per_gb"):
+        v, x = res.get("vhca", "cpu_per_gb", s), res.get("rxe", "cpu_per_gb", s)
+        rows.append([human(s), cell(v), cell(x), rnum(ratio(x, v))])
+    table(out, "Kernel CPU time per GB moved (RDMA WRITE; system + irq + "
+          "softirq of /proc/stat, both ends; s/GB)",
+          ["size", "vhca", "rxe", "rxe/vhca"], rows)
     base = res.get("vhca", "idle_cpu", 0, 0, 0)
     idle = res.get("vhca", "idle_cpu", 0, 1, 4)
     if base or idle:
-        out += ["### Idle CPU (whole VM, % of one CPU)", "",
-                "| no instances | 8 idle instances (4 connected pairs) |",
-                "|---:|---:|", f"| {cell(base)} | {cell(idle)} |", ""]
+        table(out, "Idle CPU (whole VM, % of one CPU)",
+              ["no instances", "8 idle instances (4 connected pairs)"],
+              [[cell(base), cell(idle)]])
 
 
 def copy_table(res, out):
-    sizes = sorted(set(res.sizes("copy_bw")) | set(res.sizes("copy_bw_user")))
-    if not sizes:
-        return
-    out += ["### The limit: memcpy in this VM (MB/s)", "",
-            "| size | kernel (kmap + memcpy per page) | userspace (glibc) |",
-            "|---:|---:|---:|"]
-    for s in sizes:
-        out.append(f"| {human(s)} | {cell(res.get('memcpy', 'copy_bw', s, 0, 0))}"
-                   f" | {cell(res.get('memcpy', 'copy_bw_user', s, 0, 0))} |")
-    out.append("")
+    rows = [[human(s), cell(res.get("memcpy", "copy_bw", s, 0, 0)),
+             cell(res.get("memcpy", "copy_bw_user", s, 0, 0))]
+            for s in sorted(set(res.sizes("copy_bw")) |
+                            set(res.sizes("copy_bw_user")))]
+    table(out, "The limit: memcpy in this VM (MB/s)",
+          ["size", "kernel (kmap + memcpy per page)", "userspace (glibc)"],
+          rows)
+
+
+def guest_rows(res):
+    """(test, size, vhca record, rxe record) of the guest tier."""
+    keys = sorted({(r["test"], r["size"]) for r in res.records
+                   if r["tier"] == "guest"})
+    return [(t, s, res.get("vhca", t, s, tier="guest"),
+             res.get("rxe", t, s, tier="guest")) for t, s in keys]
 
 
 def guest_table(res, out):
-    rows = sorted({(r["test"], r["size"]) for r in res.records
-                   if r["tier"] == "guest"})
-    if not rows:
-        return
-    out += ["### Guest tier: perftest between two stock nested guests",
-            "", "vhca = vmw_pvrdma on a vhca instance; rxe = rdma_rxe in the "
-            "same guests on their vmxnet3 link.", "",
-            "| test | size | vhca | rxe | vhca/rxe |", "|---|---:|---:|---:|---:|"]
-    for test, size in rows:
-        v = res.get("vhca", test, size, tier="guest")
-        x = res.get("rxe", test, size, tier="guest")
-        unit = (v or x)["unit"]
-        out.append(f"| {test} ({unit}) | {human(size)} | {cell(v)} | "
-                   f"{cell(x)} | {rnum(ratio(v, x))} |")
-    out.append("")
+    rows = [[f"{t} ({(v or x)['unit']})", human(s), cell(v), cell(x),
+             rnum(ratio(v, x))] for t, s, v, x in guest_rows(res)]
+    table(out, "Guest tier: perftest between two stock nested guests",
+          ["test", "size", "vhca", "rxe", "vhca/rxe"], rows,
+          "vhca = vmw_pvrdma on a vhca instance; rxe = rdma_rxe in the "
+          "same guests on their vmxnet3 link.")
 
 
 def headline(res, out):
@@ -258,6 +264,13 @@ def headline(res, out):
     if jain:
         lines.append(f"- Jain's index over pairs: {min(jain):.3f} .. "
                      f"{max(jain):.3f} (goal >= 0.95)")
+    for t, s, v, x in guest_rows(res):
+        if v and x:
+            goal = ">= 10x" if t.endswith("_bw") else "<= 0.33"
+            lines.append(f"- Between guests, {t} {human(s)}: vhca "
+                         f"{num(v['value'])} {v['unit']}, rxe "
+                         f"{num(x['value'])} {x['unit']}, vhca/rxe "
+                         f"{rnum(ratio(v, x))} (goal {goal})")
     idle = res.get("vhca", "idle_cpu", 0, 1, 4)
     if idle:
         lines.append(f"- CPU with 8 idle instances: {idle['value']:.2f}% of "
@@ -266,13 +279,45 @@ def headline(res, out):
         out += ["## Headline", ""] + lines + ["", GOALS, ""]
 
 
-def plots(res, outdir, out):
+def guest_plot(res, outdir, plt):
+    rows = [(t, s, v, x) for t, s, v, x in guest_rows(res) if v and x]
+    if not rows:
+        return []
+    kinds = [bw for bw in (True, False)
+             if any(r[0].endswith("_bw") == bw for r in rows)]
+    fig, axes = plt.subplots(1, len(kinds), figsize=(5 * len(kinds), 4.5),
+                             squeeze=False)
+    for ax, bw in zip(axes[0], kinds):
+        sel = [r for r in rows if r[0].endswith("_bw") == bw]
+        names = [f"{t}\n{human(s)}" for t, s, _, _ in sel]
+        xs = range(len(sel))
+        ax.bar([i - 0.2 for i in xs], [v["value"] for _, _, v, _ in sel],
+               0.4, label="vhca", color="C0")
+        ax.bar([i + 0.2 for i in xs], [x["value"] for _, _, _, x in sel],
+               0.4, label="rxe in the guests", color="C1")
+        ax.set_xticks(list(xs), names)
+        ax.set(yscale="log", ylabel="MB/s" if bw else "us (t_typical)",
+               title="bandwidth (higher is better)" if bw
+               else "latency (lower is better)")
+        ax.legend(fontsize=8)
+    fig.suptitle("perftest between two nested stock guests")
+    fig.tight_layout()
+    fig.savefig(os.path.join(outdir, "guest_vhca_vs_rxe.png"), dpi=100)
+    plt.close(fig)
+    return ["guest_vhca_vs_rxe.png"]
+
+
+def plots(res, outdir, out, guest_only):
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
         out += ["(No plots: python3-matplotlib is not installed.)", ""]
+        return
+    if guest_only:
+        made = guest_plot(res, outdir, plt)
+        out += ["## Plots", ""] + [f"![{m}]({m})" for m in made] + [""]
         return
     made = []
 
@@ -358,14 +403,9 @@ def main():
         json.dump(records, f, indent=1)
     res = Results(records)
     guest_only = records and all(r["tier"] == "guest" for r in records)
-    out = ["# vhca benchmark: one run, one VM", "",
-           "Host tier: two vhca instances driven by libvhca. Peer tier: "
-           "perftest over rdma_rxe on a veth pair. Limit tier: memcpy. "
-           "Values are medians over the repetitions, [min-max] after them; "
-           "only ratios within this one run mean anything (TCG emulation, "
-           "shared noisy host). vhca/memcpy is the median of the ratios "
-           "repetition by repetition (they take turns), vhca/rxe the ratio "
-           "of the medians (rxe runs later in the same VM).", ""]
+    out = ["# vhca benchmark: one run" +
+           ("" if guest_only else ", one VM"), "",
+           INTRO_GUEST if guest_only else INTRO_HOST, ""]
     settings = os.path.join(outdir, "settings.txt")
     if os.path.exists(settings):
         with open(settings) as f:
@@ -389,8 +429,7 @@ def main():
     pairs_table(res, out)
     cpu_tables(res, out)
     copy_table(res, out)
-    if not guest_only:
-        plots(res, outdir, out)
+    plots(res, outdir, out, guest_only)
     with open(os.path.join(outdir, "report.md"), "w") as f:
         f.write("\n".join(out))
     print("\n".join(out))
