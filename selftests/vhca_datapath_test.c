@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <linux/vfio.h>
 
 #include "kselftest_harness.h"
 #include "libvhca.h"
@@ -341,6 +343,101 @@ static int qp_pairs(struct side *a, struct side *b, struct qp_pair *q,
 					       vhca_wqe_size(80, QP_SGE), 0 };
 	}
 	return 0;
+}
+
+/* Write @len bytes from @addr (through @lkey) into B's buffer over @q. */
+static void write_to_b(struct side *a, struct side *b, struct qp_pair *q,
+		       uint64_t wr_id, uint64_t addr, uint32_t lkey,
+		       uint32_t len)
+{
+	struct vhca_sq_wqe w = { .wr_id = wr_id, .opcode = OP_WRITE,
+				 .flags = 2, .num_sge = 1 };
+
+	w.remote_addr = b->buf.iova;
+	w.rkey = b->key;
+	w.sge[0].addr = addr;
+	w.sge[0].length = len;
+	w.sge[0].lkey = lkey;
+	vhca_queue_post_send(&q->sq, &w);
+	vhca_doorbell(&a->drv, 0, PVRDMA_UAR_QP_OFFSET, q->qa | PVRDMA_UAR_QP_SEND);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * The VMM unmaps a buffer that an MR holds pinned (so vfio calls
+ * .dma_unmap) and maps it again at once. vfio looks for pins in the range
+ * again after .dma_unmap returns, so for a moment (200 ms) nothing is
+ * pinned there: a WRITE from it through the DMA MR fails; later the buffer
+ * works again. Nothing made vfio ask twice.
+ */
+TEST_F(pair, an_unmapped_range_is_fenced_for_a_moment)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = { .argsz = sizeof(unmap) };
+	struct vfio_iommu_type1_dma_map map = { .argsz = sizeof(map) };
+	struct pvrdma_req_create_mr r = { .flags = 1, .access_flags = 1 };
+	int container = self->a.drv.dev->container;
+	uint32_t resp[3] = { }, dma_lkey;
+	struct vhca_mem x, dir;
+	uint64_t pdir;
+	struct qp_pair q[2];
+	struct vhca_cqe c;
+	double t0;
+
+	r.pd_handle = self->a.pd;
+	ASSERT_EQ(0, vhca_drv_cmd(&self->a.drv, PVRDMA_CMD_CREATE_MR, &r,
+				  sizeof(r), resp, sizeof(resp)));
+	dma_lkey = resp[1];
+	ASSERT_EQ(0, qp_pairs(&self->a, &self->b, q, 2));
+	ASSERT_EQ(0, vhca_mem_alloc(&self->a.drv, PAGE, &x));
+	memset(x.va, 'x', PAGE);
+	write_to_b(&self->a, &self->b, &q[0], 1, x.iova, dma_lkey, 64);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	ASSERT_EQ(ST_OK, c.status);
+	memset(&r, 0, sizeof(r));
+	ASSERT_EQ(0, vhca_pdir_build(&self->a.drv, &x, &pdir, &dir));
+	r.pdir_dma = pdir;
+	r.start = x.iova;
+	r.length = PAGE;
+	r.pd_handle = self->a.pd;
+	r.access_flags = 1;
+	r.nchunks = 1;
+	ASSERT_EQ(0, vhca_drv_cmd(&self->a.drv, PVRDMA_CMD_CREATE_MR, &r,
+				  sizeof(r), resp, sizeof(resp)));
+
+	unmap.iova = x.iova;
+	unmap.size = PAGE;
+	ASSERT_EQ(0, ioctl(container, VFIO_IOMMU_UNMAP_DMA, &unmap));
+	t0 = now_ms();
+	map.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	map.vaddr = (uintptr_t)x.va;
+	map.iova = x.iova;
+	map.size = PAGE;
+	ASSERT_EQ(0, ioctl(container, VFIO_IOMMU_MAP_DMA, &map));
+	memset(at(&self->b, 0), 0, 64);
+	write_to_b(&self->a, &self->b, &q[0], 2, x.iova, dma_lkey, 64);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(2, c.wr_id);
+	/* A VM stalled for longer than the fence sees it lapsed already. */
+	if (now_ms() - t0 < 150) {
+		EXPECT_NE(ST_OK, c.status);
+		EXPECT_EQ(0, at(&self->b, 0)[0]);
+	}
+
+	usleep(250 * 1000);
+	write_to_b(&self->a, &self->b, &q[1], 3, x.iova, dma_lkey, 64);
+	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	EXPECT_EQ(ST_OK, c.status);
+	EXPECT_EQ('x', at(&self->b, 63)[0]);
+	EXPECT_EQ(1, vhca_instance_counter(self->a.uuid, "revoked"));
+	EXPECT_EQ(0, vhca_instance_counter(self->a.uuid, "unmap_repeats"));
+	vhca_mem_free(&self->a.drv, &x);
 }
 
 /* The original value lands in an unaligned buffer that crosses a page. */
@@ -997,14 +1094,6 @@ TEST_F(pair, ud_send_with_grh_and_qkey)
 	vhca_doorbell(&self->a.drv, 0, 0, aqp | PVRDMA_UAR_QP_SEND);
 	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
 	EXPECT_EQ(-ETIMEDOUT, vhca_queue_poll(&self->b.cqq, &c, 300));
-}
-
-static double now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
 }
 
 /*

@@ -19,6 +19,7 @@
 #include "pvrdma_cmd.h"
 #include "pvrdma_dsr.h"
 #include "pvrdma_ring.h"
+#include "vhca_fence.h"
 
 /**
  * DOC: Locking
@@ -38,6 +39,8 @@
  * 5. &vhca_mdev.event_lock - the async event and CQ notification rings.
  * 6. &vhca_mdev.irq_lock - eventfds, IMR and ICR.
  * 7. &vhca_hca.lock (core) - taken only through core calls.
+ * &vhca_mdev.fence_lock (the unmap fences, a spinlock) is a leaf: taken
+ * alone or under any of the above, nothing is taken under it.
  *
  * Paths that wait for the data path (vhca_function_quiesce(), stopping or
  * syncing a QP) may hold 1-3 but nothing below, since engine turns take
@@ -132,12 +135,15 @@ enum vhca_mdev_state {
  * @command_errors: commands that failed
  * @revoked:        pinned sets revoked by the VMM unmapping their memory
  * @fatal:          times the instance entered the fatal state
+ * @unmap_repeats:  .dma_unmap calls for a range that was still fenced (vfio
+ *                  retrying because it found a pin there)
  */
 struct vhca_mdev_counters {
 	u64 commands;
 	u64 command_errors;
 	u64 revoked;
 	u64 fatal;
+	u64 unmap_repeats;
 };
 
 #define VHCA_MDEV_GIDS	PVRDMA_CAP_GID_TBL_LEN
@@ -161,6 +167,7 @@ struct vhca_mdev_gid {
  * @desc:          PCI personality; immutable
  * @lock:          protects the control-path fields below
  * @pin_lock:      protects @pinned and @pinned_pages
+ * @fence_lock:    protects @fences
  * @event_lock:    protects @async_ring and @cq_ring
  * @irq_lock:      protects @msix_trigger, @req_trigger, @imr and @icr
  * @cfg:           emulated configuration space
@@ -183,6 +190,8 @@ struct vhca_mdev_gid {
  * @gids:          GID table of port 1
  * @pinned:        every &struct vhca_mdev_pages of the instance
  * @pinned_pages:  pages pinned now
+ * @fences:        ranges the VMM unmapped recently, where nothing may be
+ *                 pinned yet (see vhca_fence.h)
  * @counters:      statistics
  */
 struct vhca_mdev {
@@ -192,6 +201,7 @@ struct vhca_mdev {
 
 	struct mutex lock; /* control path, see DOC: Locking */
 	struct mutex pin_lock; /* @pinned, @pinned_pages */
+	spinlock_t fence_lock; /* @fences */
 	spinlock_t event_lock; /* @async_ring, @cq_ring */
 	spinlock_t irq_lock; /* eventfds, @imr, @icr */
 	struct vhca_pci_config cfg;
@@ -215,6 +225,7 @@ struct vhca_mdev {
 	struct vhca_mdev_gid gids[VHCA_MDEV_GIDS];
 	struct list_head pinned;
 	u64 pinned_pages;
+	struct vhca_fence fences[VHCA_FENCES];
 	struct vhca_mdev_counters counters;
 };
 
@@ -258,6 +269,7 @@ void vhca_mdev_pages_release(struct vhca_mdev *vm, struct vhca_mdev_pages *set);
 int vhca_mdev_pages_rw(struct vhca_mdev_pages *set, u64 offset, void *buf,
 		       size_t len, bool is_write);
 void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len);
+bool vhca_mdev_fenced(struct vhca_mdev *vm, u64 iova, u64 len);
 u64 vhca_mdev_pinned_pages(struct vhca_mdev *vm);
 
 /* vhca_mdev_queues.c */

@@ -94,6 +94,7 @@ static int vhca_mdev_init_dev(struct vfio_device *vdev)
 	INIT_LIST_HEAD(&vm->pinned);
 	mutex_init(&vm->lock);
 	mutex_init(&vm->pin_lock);
+	spin_lock_init(&vm->fence_lock);
 	spin_lock_init(&vm->event_lock);
 	spin_lock_init(&vm->irq_lock);
 	vm->fn->ops = &vhca_mdev_function_ops;

@@ -7,9 +7,52 @@
  * it (.dma_unmap) revokes the owner and unpins before vfio frees the range.
  */
 #include <linux/highmem.h>
+#include <linux/jiffies.h>
 #include <linux/slab.h>
 
 #include "vhca_mdev.h"
+
+/*
+ * How long an unmapped range stays fenced. vfio looks for pins again right
+ * after .dma_unmap returns; the margin covers a VMM thread preempted in
+ * between. A VMM that maps the range again sooner than this sees pins of
+ * it fail until then (the guest gets error completions).
+ */
+#define VHCA_MDEV_FENCE_MS	200
+
+/**
+ * vhca_mdev_fenced() - may nothing be pinned in a range now
+ * @vm:   the instance
+ * @iova: first guest address
+ * @len:  bytes, at least 1
+ *
+ * Context: any; takes &vhca_mdev.fence_lock.
+ * Return: true while [@iova, @iova + @len) touches a range the VMM unmapped
+ * less than %VHCA_MDEV_FENCE_MS ago.
+ */
+bool vhca_mdev_fenced(struct vhca_mdev *vm, u64 iova, u64 len)
+{
+	unsigned long flags;
+	bool hit;
+
+	spin_lock_irqsave(&vm->fence_lock, flags);
+	hit = vhca_fence_hit(vm->fences, iova, len, get_jiffies_64());
+	spin_unlock_irqrestore(&vm->fence_lock, flags);
+	return hit;
+}
+
+static void vhca_mdev_fence(struct vhca_mdev *vm, u64 iova, u64 len)
+{
+	u64 now = get_jiffies_64();
+	bool again;
+
+	spin_lock_irq(&vm->fence_lock);
+	again = vhca_fence_add(vm->fences, iova, len, now,
+			       now + msecs_to_jiffies(VHCA_MDEV_FENCE_MS) + 1);
+	spin_unlock_irq(&vm->fence_lock);
+	if (again)
+		vm->counters.unmap_repeats++;
+}
 
 /**
  * vhca_mdev_dma_read() - copy guest memory into a host buffer
@@ -40,21 +83,29 @@ int vhca_mdev_dma_write(struct vhca_mdev *vm, u64 gpa, const void *buf,
 	return vfio_dma_rw(&vm->vdev, gpa, (void *)buf, len, true) ? -EFAULT : 0;
 }
 
+/* Pages from @iovas[@i] on that are contiguous: one vfio call for them. */
+static u32 vhca_mdev_run(const u64 *iovas, u32 i, u32 npages)
+{
+	u32 run = 1;
+
+	while (i + run < npages && run < VFIO_PIN_PAGES_MAX_ENTRIES &&
+	       iovas[i + run] == iovas[i] + (u64)run * PAGE_SIZE)
+		run++;
+	return run;
+}
+
 static void vhca_mdev_unpin_runs(struct vhca_mdev *vm, const u64 *iovas,
 				 u32 npages)
 {
 	u32 i, run;
 
 	for (i = 0; i < npages; i += run) {
-		for (run = 1; i + run < npages &&
-		     iovas[i + run] == iovas[i] + (u64)run * PAGE_SIZE &&
-		     run < VFIO_PIN_PAGES_MAX_ENTRIES; run++)
-			;
+		run = vhca_mdev_run(iovas, i, npages);
 		vfio_unpin_pages(&vm->vdev, iovas[i], run);
 	}
 }
 
-/* Pin physically contiguous runs of guest pages in as few calls as possible. */
+/* Pin the pages in as few calls as possible; none in a fenced range. */
 static int vhca_mdev_pin_runs(struct vhca_mdev *vm, const u64 *iovas,
 			      u32 npages, struct page **pages)
 {
@@ -62,12 +113,12 @@ static int vhca_mdev_pin_runs(struct vhca_mdev *vm, const u64 *iovas,
 	int ret;
 
 	for (i = 0; i < npages; i += run) {
-		for (run = 1; i + run < npages &&
-		     iovas[i + run] == iovas[i] + (u64)run * PAGE_SIZE &&
-		     run < VFIO_PIN_PAGES_MAX_ENTRIES; run++)
-			;
-		ret = vfio_pin_pages(&vm->vdev, iovas[i], run,
-				     IOMMU_READ | IOMMU_WRITE, pages + i);
+		run = vhca_mdev_run(iovas, i, npages);
+		if (vhca_mdev_fenced(vm, iovas[i], (u64)run * PAGE_SIZE))
+			ret = -EFAULT;
+		else
+			ret = vfio_pin_pages(&vm->vdev, iovas[i], run,
+					     IOMMU_READ | IOMMU_WRITE, pages + i);
 		if (ret != run) {
 			if (ret > 0)
 				vfio_unpin_pages(&vm->vdev, iovas[i], ret);
@@ -219,11 +270,12 @@ static bool vhca_mdev_pages_overlap(const struct vhca_mdev_pages *set,
  * @iova: start
  * @len:  bytes
  *
- * Every pinned set touching the range is revoked (its owner is told and
- * puts its object in an error state), the data path is waited for (it
- * may hold transient pins of DMA-MR pages or be copying into a revoked
- * set), and the sets are unpinned: vfio requires every pin in the range to
- * be gone when this returns.
+ * The range is fenced, every pinned set touching it is revoked (its owner
+ * is told and puts its object in an error state), the data path is waited
+ * for (it may hold transient pins of DMA-MR pages or be copying into a
+ * revoked set), and the sets are unpinned: vfio requires every pin in the
+ * range to be gone when this returns, and the fence keeps new ones out
+ * until vfio has removed the mapping.
  */
 void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len)
 {
@@ -232,6 +284,8 @@ void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len)
 	LIST_HEAD(hit);
 
 	mutex_lock(&vm->lock);
+	/* From now on nothing new is pinned in the range, see vhca_fence.h. */
+	vhca_mdev_fence(vm, iova, len);
 	mutex_lock(&vm->pin_lock);
 	list_for_each_entry(set, &vm->pinned, node)
 		if (vhca_mdev_pages_overlap(set, iova, len))

@@ -205,10 +205,12 @@ out:
 
 static struct page *vhca_mdev_dma_page_get(struct vhca_function *fn, u64 gpa)
 {
+	struct vhca_mdev *vm = fn_to_vm(fn);
 	struct page *page;
 
-	if (vfio_pin_pages(&fn_to_vm(fn)->vdev, gpa, 1,
-			   IOMMU_READ | IOMMU_WRITE, &page) != 1)
+	if (vhca_mdev_fenced(vm, gpa, PAGE_SIZE) ||
+	    vfio_pin_pages(&vm->vdev, gpa, 1, IOMMU_READ | IOMMU_WRITE,
+			   &page) != 1)
 		return NULL;
 	return page;
 }

@@ -10,8 +10,9 @@
  *   vhca/qos_rate_mbps  payload rate limit in Mbit/s, 0 = none (default);
  *                   writable at any time
  *   vhca/state      reset, loaded, active or fatal
- *   counters/NAME   commands, errors, pinned pages, fabric lookups, live
- *                   objects by kind
+ *   counters/NAME   commands, errors, revoked sets, fatal entries, unmap
+ *                   repeats, pinned pages, fabric lookups, live objects by
+ *                   kind
  */
 #include <linux/etherdevice.h>
 
@@ -172,7 +173,7 @@ static const struct attribute_group vhca_mdev_group = {
 
 enum vhca_mdev_counter {
 	CNT_COMMANDS, CNT_COMMAND_ERRORS, CNT_REVOKED, CNT_FATAL,
-	CNT_PINNED_PAGES, CNT_FABRIC_LOOKUPS,
+	CNT_UNMAP_REPEATS, CNT_PINNED_PAGES, CNT_FABRIC_LOOKUPS,
 	CNT_OBJS,	/* + enum vhca_obj_kind */
 };
 
@@ -192,6 +193,8 @@ static u64 vhca_mdev_counter(struct vhca_mdev *vm, unsigned int which)
 		return vm->counters.revoked;
 	case CNT_FATAL:
 		return vm->counters.fatal;
+	case CNT_UNMAP_REPEATS:
+		return vm->counters.unmap_repeats;
 	case CNT_PINNED_PAGES:
 		return vhca_mdev_pinned_pages(vm);
 	case CNT_FABRIC_LOOKUPS:
@@ -219,6 +222,7 @@ static struct vhca_mdev_counter_attr counter_attrs[] = {
 	{ __ATTR(command_errors, 0444, counter_show, NULL), CNT_COMMAND_ERRORS },
 	{ __ATTR(revoked, 0444, counter_show, NULL), CNT_REVOKED },
 	{ __ATTR(fatal, 0444, counter_show, NULL), CNT_FATAL },
+	{ __ATTR(unmap_repeats, 0444, counter_show, NULL), CNT_UNMAP_REPEATS },
 	{ __ATTR(pinned_pages, 0444, counter_show, NULL), CNT_PINNED_PAGES },
 	{ __ATTR(fabric_lookups, 0444, counter_show, NULL), CNT_FABRIC_LOOKUPS },
 	{ __ATTR(uctxs, 0444, counter_show, NULL), CNT_OBJS + VHCA_OBJ_UCTX },
