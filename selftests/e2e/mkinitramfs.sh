@@ -89,11 +89,8 @@ exec switch_root /newroot /bin/bash "$init" --init /run/e2e-job.env
 EOF_INIT
 }
 
-module_file() {
-	local f
-	f=$(modinfo -b "$KROOT" -k "$KVER" -n "$1" 2>/dev/null) || return 0
-	if [[ $f == "(builtin)" ]]; then echo builtin; else echo "$f"; fi
-}
+# shellcheck source=selftests/lib/initramfs.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/initramfs.sh"
 
 [[ -d $KROOT/lib/modules/$KVER ]] || die "no kernel in $KROOT (run selftests/vm/fetch-kernel.sh)"
 [[ -x /bin/busybox ]] || die "no /bin/busybox (apt-get install busybox-static)"
@@ -113,27 +110,11 @@ if [[ -s $OUT && "$(cat "$OUT.key" 2>/dev/null)" == "$key" ]]; then
 	exit 0
 fi
 
-root=$(mktemp -d "$CACHE/e2e/.initramfs.XXXXXX")
-trap 'rm -rf "$root"' EXIT
-mkdir -p "$root/bin" "$root/dev" "$root/modules"
-cp /bin/busybox "$root/bin/busybox"
-init_script >"$root/init"
-chmod 755 "$root/init"
-mknod "$root/dev/console" c 5 1 2>/dev/null || true
-: >"$root/modules/order"
-for m in "${MODULES[@]}"; do
-	f=$(module_file "$m")
-	case $f in
-	builtin) continue ;;
-	*.ko) cp "$f" "$root/modules/$m.ko" ;;
-	*.ko.xz) xz -dc "$f" >"$root/modules/$m.ko" ;;
-	*) die "module $m: unexpected file '$f'" ;;
-	esac
-	echo "$m" >>"$root/modules/order"
-done
-(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-	cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$OUT.new"
-mv -f "$OUT.new" "$OUT"
+scripts=$(mktemp -d "$CACHE/e2e/.scripts.XXXXXX")
+trap 'rm -rf "$scripts"' EXIT
+init_script >"$scripts/init"
+initramfs_build "$OUT" "$KROOT" "$KVER" "$scripts" "${MODULES[@]}" >/dev/null ||
+	die "cannot build the initramfs"
 echo "$key" >"$OUT.key"
 echo "e2e-initramfs: built $OUT" >&2
 echo "$OUT"

@@ -19,6 +19,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/selftests/e2e
+# shellcheck source=selftests/lib/klog.sh
+source "$top/selftests/lib/klog.sh"
 kver=${TEST_KVER:-6.1.0-56-amd64}
 out=${E2E_OUT:-$top/build/e2e}
 script=${1:-${GUEST_SCRIPT:-}}
@@ -112,26 +114,17 @@ done
 
 # Kernel logs: L1's, and each guest's console plus the dmesg it appended
 # to its log (the tools' own output may say WARNING: and does not count).
-PATTERN='BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than|kernel BUG|UBSAN|KASAN|Kernel panic'
 klog() {
 	case $1 in
 	host) cat "$out/host.log" ;;
 	*) cat "$out/guest-$1.console"
 	   sed -n '/^---- guest kernel log/,/^---- end of guest kernel log/p' \
 		"$out/guest-$1.log" ;;
-	esac 2>/dev/null | tr -d '\r'
+	esac
 }
-for k in host a b; do
-	name=$k
-	[[ $k == host ]] || name="guest $k"
-	if [[ -z $(klog "$k") ]]; then
-		notok "$name kernel log: missing"
-	elif klog "$k" | grep -qE "$PATTERN"; then
-		notok "$name kernel log: warnings (see $out/host.log, guest-*.console, guest-*.log)"
-		klog "$k" | grep -nE -B2 -A12 "$PATTERN" | head -n 60
-	else
-		ok "$name kernel log: no warnings"
-	fi
+klog_verdict host "$out/host.log" klog host
+for k in a b; do
+	klog_verdict "guest $k" "$out/guest-$k.console, guest-$k.log" klog "$k"
 done
 
 echo "e2e: logs in $out (guest-a.log guest-b.log host.log counters.log)"

@@ -18,6 +18,8 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/selftests/libvirt
+# shellcheck source=selftests/lib/klog.sh
+source "$top/selftests/lib/klog.sh"
 kver=${TEST_KVER:-6.1.0-56-amd64}
 out=$top/build/libvirt-e2e
 cd "$top" || exit 1
@@ -89,28 +91,21 @@ else
 	notok "test VM exited with status $l1"
 fi
 
-PATTERN='BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than|kernel BUG|UBSAN|KASAN|Kernel panic'
 klog() {
 	case $1 in
 	host) cat "$out/host.log" ;;
 	guest) cat "$out/guest.console"
 	       sed -n '/^---- guest kernel log/,/^---- end of guest kernel log/p' \
 			"$out/guest.out" ;;
-	esac 2>/dev/null | tr -d '\r'
+	esac
 }
-for k in host guest; do
-	if [[ $k == guest && ${LIBVIRT_E2E_QUICK:-0} == 1 ]]; then
-		ok "guest kernel log # SKIP LIBVIRT_E2E_QUICK=1"
-		skipped=$((skipped + 1))
-	elif [[ -z $(klog "$k") ]]; then
-		notok "$k kernel log: missing"
-	elif klog "$k" | grep -qE "$PATTERN"; then
-		notok "$k kernel log: warnings (see $out)"
-		klog "$k" | grep -nE -B2 -A12 "$PATTERN" | head -n 60
-	else
-		ok "$k kernel log: no warnings"
-	fi
-done
+klog_verdict host "$out/host.log" klog host
+if [[ ${LIBVIRT_E2E_QUICK:-0} == 1 ]]; then
+	ok "guest kernel log # SKIP LIBVIRT_E2E_QUICK=1"
+	skipped=$((skipped + 1))
+else
+	klog_verdict guest "$out/guest.console, guest.out" klog guest
+fi
 
 echo "libvirt-e2e: logs in $out (l1.log libvirtd.log virsh.log guest.out guest.console host.log)"
 ((skipped)) && echo "libvirt-e2e: $skipped of the passed checks were skipped (LIBVIRT_E2E_QUICK=1)"

@@ -299,45 +299,17 @@ halt_vm
 EOF_STAGE2
 }
 
-# Print the path of a module's .ko (maybe compressed), "builtin" or nothing.
-module_file() {
-	local f
-	f=$(modinfo -b "$KROOT" -k "$KVER" -n "$1" 2>/dev/null) || return 0
-	if [[ $f == "(builtin)" ]]; then echo builtin; else echo "$f"; fi
-}
+# shellcheck source=selftests/lib/initramfs.sh
+source "$HERE/../lib/initramfs.sh"
 
 build_initramfs() {
-	local dest=$1 root m f n=0
-	root=$(mktemp -d "$CACHE/.initramfs.XXXXXX")
-	mkdir -p "$root/bin" "$root/dev" "$root/modules"
-	cp /bin/busybox "$root/bin/busybox"
-	stage1 >"$root/init"
-	stage2 >"$root/stage2"
-	chmod 755 "$root/init" "$root/stage2"
-	mknod "$root/dev/console" c 5 1 2>/dev/null || true
-	: >"$root/modules/order"
-	for m in "${MODULES[@]}"; do
-		f=$(module_file "$m")
-		case $f in
-		builtin) continue ;;
-		'')
-			# Linux 6.8 merged fscache into netfs ("netfs, fscache:
-			# Combine fscache with netfs"): no module of its own.
-			[[ $m == fscache ]] && continue
-			rm -rf "$root"; die "module $m is neither built in nor in $KROOT" ;;
-		*.ko) cp "$f" "$root/modules/$m.ko" ;;
-		*.ko.xz) xz -dc "$f" >"$root/modules/$m.ko" ;;
-		*.ko.zst) zstd -qdc "$f" >"$root/modules/$m.ko" ;;
-		*.ko.gz) gzip -dc "$f" >"$root/modules/$m.ko" ;;
-		*) rm -rf "$root"; die "unexpected module file $f" ;;
-		esac
-		echo "$m" >>"$root/modules/order"
-		n=$((n + 1))
-	done
-	(cd "$root" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc --quiet -R 0:0) | gzip -1 >"$root.cpio.gz"
-	mv -f "$root.cpio.gz" "$dest"
-	rm -rf "$root"
+	local dest=$1 scripts n
+	scripts=$(mktemp -d "$CACHE/.scripts.XXXXXX")
+	stage1 >"$scripts/init"
+	stage2 >"$scripts/stage2"
+	n=$(initramfs_build "$dest" "$KROOT" "$KVER" "$scripts" "${MODULES[@]}") ||
+		{ rm -rf "$scripts"; die "cannot build the initramfs"; }
+	rm -rf "$scripts"
 	echo "vm: built $dest ($n modules)" >&2
 }
 
@@ -468,19 +440,19 @@ if [[ $rc -eq 124 ]] ||
 	exit 124
 fi
 
-PATTERN='BUG:|WARNING:|Oops|general protection|Call Trace|blocked for more than|kernel BUG|UBSAN|KASAN|Kernel panic'
+# shellcheck source=selftests/lib/klog.sh
+source "$HERE/../lib/klog.sh"
 
 # Print the problem lines of a kernel log with context; true if there were any.
 scan_log() {
-	local log=$1
+	local log=$1 problems
 	[[ -f $log ]] || return 1
-	grep -qE "$PATTERN" "$log" || return 1
+	problems=$(klog_problems 300 <"$log") || return 1
 	{
 		echo "vm: ---- problems in $log ----"
-		grep -nE -B2 -A20 "$PATTERN" "$log" | head -n 300
+		echo "$problems"
 		echo "vm: ----"
 	} >&2
-	return 0
 }
 
 if [[ ! -s $OUT/exit-status ]]; then
