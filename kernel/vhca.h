@@ -143,9 +143,10 @@ struct vhca_limits {
  * @index:        N in vhcaN; immutable
  * @capacity:     total resources, divided into %VHCA_SLICES_PER_HCA slices;
  *                immutable after creation
- * @lock:         protects @slices_used and @functions
+ * @lock:         protects @slices_used and changes of @functions
  * @slices_used:  slices held by live functions
- * @functions:    list of &vhca_function.node
+ * @functions:    list of &vhca_function.node; data-path turns walk it
+ *                without @lock (RCU list, see vhca_dp_held())
  */
 struct vhca_hca {
 	struct device dev;

@@ -175,28 +175,36 @@ void vhca_fabric_changed(void)
 }
 EXPORT_SYMBOL_GPL(vhca_fabric_changed);
 
+/**
+ * vhca_dp_held() - is the caller a data-path turn
+ *
+ * Turns walk &vhca_hca.functions without its lock: functions leave the
+ * list before vhca_function_quiesce().
+ *
+ * Return: true inside the data-path SRCU read section (as lockdep sees
+ * it).
+ */
+bool vhca_dp_held(void)
+{
+	return srcu_read_lock_held(&vhca_dp_srcu);
+}
+
 /* Find the function that owns @gid on @network. */
 static struct vhca_function *vhca_fabric_find(u32 network, const u8 *gid)
 {
 	struct vhca_function *fn;
-	struct vhca_hca *hca;
 	unsigned int h, i;
 
 	for (h = 0; h < vhca_hca_count(); h++) {
-		hca = vhca_hca_peek(h);
-		mutex_lock(&hca->lock);
-		list_for_each_entry(fn, &hca->functions, node) {
+		list_for_each_entry_srcu(fn, &vhca_hca_peek(h)->functions, node,
+					 vhca_dp_held()) {
 			if (READ_ONCE(fn->network) != network)
 				continue;
-			for (i = 0; i < VHCA_GIDS; i++) {
+			for (i = 0; i < VHCA_GIDS; i++)
 				if (READ_ONCE(fn->gids[i].valid) &&
-				    !memcmp(fn->gids[i].raw, gid, 16)) {
-					mutex_unlock(&hca->lock);
+				    !memcmp(fn->gids[i].raw, gid, 16))
 					return fn;
-				}
-			}
 		}
-		mutex_unlock(&hca->lock);
 	}
 	return NULL;
 }

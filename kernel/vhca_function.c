@@ -87,7 +87,7 @@ struct vhca_function *vhca_function_create(struct vhca_hca *hca,
 		return ERR_PTR(-ENOSPC);
 	}
 	hca->slices_used += slices;
-	list_add_tail(&fn->node, &hca->functions);
+	list_add_tail_rcu(&fn->node, &hca->functions);
 	mutex_unlock(&hca->lock);
 
 	get_device(&hca->dev);
@@ -154,10 +154,10 @@ void vhca_function_destroy(struct vhca_function *fn)
 		xa_destroy(&fn->objs[k]);
 
 	mutex_lock(&hca->lock);
-	list_del(&fn->node);
+	list_del_rcu(&fn->node);
 	hca->slices_used -= fn->slices;
 	mutex_unlock(&hca->lock);
-	/* The fabric may have found it just before: wait for those turns. */
+	/* Turns may be walking the list or have found it: wait for them. */
 	vhca_function_quiesce();
 
 	kfree(fn);

@@ -11,6 +11,7 @@ extern const struct attribute_group *vhca_hca_groups[];
 
 void vhca_obj_tables_init(struct vhca_function *fn);
 void vhca_qp_work_init(struct vhca_qp *qp);
+bool vhca_dp_held(void);
 u8 vhca_grh_build(u8 *grh, const u8 *sgid, const u8 *dgid,
 		  const struct vhca_av *av, u32 payload);
 void vhca_qos_init(struct vhca_function *fn);

@@ -117,15 +117,13 @@ void vhca_qos_backlog(struct vhca_qp *qp, bool on)
 static bool vhca_qos_min_vtime(struct vhca_function *self, u64 *min)
 {
 	struct vhca_function *fn;
-	struct vhca_hca *hca;
 	bool found = false;
 	unsigned int h;
 	u64 vt;
 
 	for (h = 0; h < vhca_hca_count(); h++) {
-		hca = vhca_hca_peek(h);
-		mutex_lock(&hca->lock);
-		list_for_each_entry(fn, &hca->functions, node) {
+		list_for_each_entry_srcu(fn, &vhca_hca_peek(h)->functions, node,
+					 vhca_dp_held()) {
 			if (fn == self || !vhca_qos_busy(fn))
 				continue;
 			vt = atomic64_read(&fn->qos.vtime);
@@ -133,7 +131,6 @@ static bool vhca_qos_min_vtime(struct vhca_function *self, u64 *min)
 				*min = vt;
 			found = true;
 		}
-		mutex_unlock(&hca->lock);
 	}
 	return found;
 }
