@@ -178,11 +178,9 @@ EXPORT_SYMBOL_GPL(vhca_fabric_changed);
 /**
  * vhca_dp_held() - is the caller a data-path turn
  *
- * Turns walk &vhca_hca.functions without its lock: functions leave the
- * list before vhca_function_quiesce().
- *
- * Return: true inside the data-path SRCU read section (as lockdep sees
- * it).
+ * Context: turns walk &vhca_hca.functions without its lock; functions leave
+ * the list before vhca_function_quiesce().
+ * Return: true inside the data-path SRCU read section (as lockdep sees it).
  */
 bool vhca_dp_held(void)
 {
