@@ -34,6 +34,8 @@
  *    lock held, and the order below is that of any other turn.
  * 3. &vhca_mdev.pin_lock - the list of pinned sets and the pinned-page
  *    count; vfio's iommu lock nests inside it (pin and unpin).
+ * 3a. &vhca_qp.turn_lock (core) - one send-queue turn at a time; a turn
+ *    holds it while it takes 4-7, stopping or syncing a QP waits on it.
  * 4. per-queue locks (&vhca_mdev_cq.lock, &vhca_mdev_qp.rq_lock,
  *    &vhca_mdev_srq.lock) - ring positions; spinlocks.
  * 5. &vhca_mdev.event_lock - the async event and CQ notification rings.
