@@ -26,18 +26,18 @@
  * @iova: first guest address
  * @len:  bytes, at least 1
  *
- * Context: any; takes &vhca_mdev.fence_lock.
+ * Context: process (commands and data-path turns); takes
+ * &vhca_mdev.fence_lock.
  * Return: true while [@iova, @iova + @len) touches a range the VMM unmapped
  * less than %VHCA_MDEV_FENCE_MS ago.
  */
 bool vhca_mdev_fenced(struct vhca_mdev *vm, u64 iova, u64 len)
 {
-	unsigned long flags;
 	bool hit;
 
-	spin_lock_irqsave(&vm->fence_lock, flags);
+	spin_lock(&vm->fence_lock);
 	hit = vhca_fence_hit(vm->fences, iova, len, get_jiffies_64());
-	spin_unlock_irqrestore(&vm->fence_lock, flags);
+	spin_unlock(&vm->fence_lock);
 	return hit;
 }
 
@@ -46,10 +46,10 @@ static void vhca_mdev_fence(struct vhca_mdev *vm, u64 iova, u64 len)
 	u64 now = get_jiffies_64();
 	bool again;
 
-	spin_lock_irq(&vm->fence_lock);
+	spin_lock(&vm->fence_lock);
 	again = vhca_fence_add(vm->fences, iova, len, now,
 			       now + msecs_to_jiffies(VHCA_MDEV_FENCE_MS) + 1);
-	spin_unlock_irq(&vm->fence_lock);
+	spin_unlock(&vm->fence_lock);
 	if (again)
 		vm->counters.unmap_repeats++;
 }
@@ -275,7 +275,7 @@ static bool vhca_mdev_pages_overlap(const struct vhca_mdev_pages *set,
  * for (it may hold transient pins of DMA-MR pages or be copying into a
  * revoked set), and the sets are unpinned: vfio requires every pin in the
  * range to be gone when this returns, and the fence keeps new ones out
- * until vfio has removed the mapping.
+ * while vfio looks again and removes the mapping.
  */
 void vhca_mdev_dma_unmap(struct vfio_device *vdev, u64 iova, u64 len)
 {
