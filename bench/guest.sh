@@ -23,7 +23,7 @@ TESTS=(
 	"send_lat 8 100"
 	"write_lat 8 100"
 )
-REPS=${BENCH_GUEST_REPS:-3}
+REPS=${BENCH_GUEST_REPS:-4}
 
 log() { echo "bench-guest: $*"; }
 
