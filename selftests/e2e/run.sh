@@ -57,8 +57,10 @@ done
 # the tree may change under a long run.
 vmdir=$(mktemp -d "${TMPDIR:-/tmp}/vhca-e2e-vm.XXXXXX")
 trap 'rm -rf "$vmdir"' EXIT
-cp -p "$top"/selftests/vm/*.sh "$vmdir/"
-"$vmdir/vm.sh" --kver "$kver" --timeout "${E2E_TIMEOUT:-2400}" \
+mkdir -p "$vmdir/vm" "$vmdir/lib"
+cp -p "$top"/selftests/vm/*.sh "$vmdir/vm/"
+cp -p "$top"/selftests/lib/*.sh "$vmdir/lib/"
+"$vmdir/vm/vm.sh" --kver "$kver" --timeout "${E2E_TIMEOUT:-2400}" \
 	--mem 6G --smp 2 --out "$out" --allow-kernel-warnings -- \
 	"${envs[@]}" selftests/e2e/host.sh "build/kmod/$kver" "$ko" "$initrd" \
 	"${script_arg[@]}" 2>&1 | tee "$out/l1.log"

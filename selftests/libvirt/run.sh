@@ -48,10 +48,12 @@ done
 # test's own go to the output directory, which the VM (and its guest) see.
 vmdir=$(mktemp -d "${TMPDIR:-/tmp}/vhca-libvirt-e2e.XXXXXX")
 trap 'rm -rf "$vmdir"' EXIT
-cp -p "$top"/selftests/vm/*.sh "$vmdir/"
+mkdir -p "$vmdir/vm" "$vmdir/lib"
+cp -p "$top"/selftests/vm/*.sh "$vmdir/vm/"
+cp -p "$top"/selftests/lib/*.sh "$vmdir/lib/"
 mkdir -p "$out/scripts"
 cp -p "$here"/l1.sh "$here"/guest.sh "$here"/mkdomain.py "$out/scripts/"
-"$vmdir/vm.sh" --kver "$kver" --timeout "${LIBVIRT_E2E_TIMEOUT:-2400}" \
+"$vmdir/vm/vm.sh" --kver "$kver" --timeout "${LIBVIRT_E2E_TIMEOUT:-2400}" \
 	--mem 3G --smp 2 --out "$out" --allow-kernel-warnings -- \
 	"${envs[@]}" TOP="$top" "$out/scripts/l1.sh" "build/kmod/$kver" "$ko" "$initrd" \
 	2>&1 | tee "$out/l1.log"
