@@ -454,7 +454,10 @@ static int vhca_exec_rdma(struct vhca_qp *qp, struct vhca_qp *peer,
 		n = vhca_copy(local, wr->num_sge, &remote, 1, 0);
 	else
 		n = vhca_copy(&remote, 1, local, wr->num_sge, 0);
-	if (n < 0)
+	/* A page of our own side gone is a local protection error. */
+	if (n == (is_read ? -EFAULT : -EIO))
+		ret = VHCA_WC_LOC_PROT_ERR;
+	else if (n < 0)
 		ret = VHCA_WC_REM_OP_ERR;
 	vhca_extent_put(&remote);
 	vhca_extents_put(local, wr->num_sge);

@@ -142,18 +142,21 @@ static void vhca_extent_page_done(const struct vhca_extent *ext, u64 gpa)
 		ext->fn->ops->dma_page_put(ext->fn, gpa);
 }
 
-/* Copy one chunk that stays inside a page on both sides. */
+/*
+ * Copy one chunk that stays inside a page on both sides; -EFAULT if the
+ * destination page is gone, -EIO if the source page is.
+ */
 static int vhca_copy_chunk(const struct vhca_extent *dst, u64 daddr,
 			   const struct vhca_extent *src, u64 saddr, u32 n)
 {
 	struct page *dp, *sp;
 	u64 dgpa, sgpa;
 	void *d, *s;
-	int ret = -EFAULT;
+	int ret = -EIO;
 
 	dp = vhca_extent_page(dst, daddr, &dgpa);
 	if (!dp)
-		return ret;
+		return -EFAULT;
 	sp = vhca_extent_page(src, saddr, &sgpa);
 	if (sp) {
 		d = kmap_local_page(dp);
@@ -180,7 +183,9 @@ static int vhca_copy_chunk(const struct vhca_extent *dst, u64 daddr,
  * or smaller chunks, each byte once.
  *
  * Context: process, inside the data-path SRCU read section.
- * Return: bytes copied, or -EFAULT if guest memory vanished under an MR.
+ * Return: bytes copied, or -EFAULT if guest memory vanished under a
+ * destination MR, -EIO if under a source MR (DMA and fast-register MRs pin
+ * per access, so a page the VMM unmapped shows here).
  */
 ssize_t vhca_copy(const struct vhca_extent *dst, unsigned int ndst,
 		  const struct vhca_extent *src, unsigned int nsrc, u32 offset)
@@ -188,6 +193,7 @@ ssize_t vhca_copy(const struct vhca_extent *dst, unsigned int ndst,
 	unsigned int di = 0, si = 0;
 	u64 doff = offset, soff = 0;
 	ssize_t done = 0;
+	int ret;
 	u32 n;
 
 	while (di < ndst && doff >= dst[di].len)
@@ -198,8 +204,10 @@ ssize_t vhca_copy(const struct vhca_extent *dst, unsigned int ndst,
 		n = min3(dst[di].len - (u32)doff, src[si].len - (u32)soff,
 			 (u32)(PAGE_SIZE - offset_in_page(daddr)));
 		n = min_t(u32, n, PAGE_SIZE - offset_in_page(saddr));
-		if (n && vhca_copy_chunk(&dst[di], daddr, &src[si], saddr, n))
-			return -EFAULT;
+		ret = n ? vhca_copy_chunk(&dst[di], daddr, &src[si], saddr,
+					  n) : 0;
+		if (ret)
+			return ret;
 		done += n;
 		doff += n;
 		soff += n;
