@@ -87,7 +87,7 @@ record() {
 	local system=$1 test=$2 size=$3 unit=$4
 	shift 4
 	printf '%s\n' "$@" | sort -g | awk -v sys="$system" -v t="$test" \
-		-v sz="$size" -v u="$unit" -v reps="$REPS" -v list="$*" '
+		-v sz="$size" -v u="$unit" -v list="$*" '
 		{ v[NR] = $1 }
 		END {
 			m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
@@ -122,6 +122,7 @@ for dev in "$pvrdma" rxe0; do
 		done
 		[ "$role" = server ] && continue
 		if [ ${#samples[@]} = 0 ]; then
+			log "$system $test $size: no repetition reported a value"
 			status=1
 			continue
 		fi
