@@ -277,6 +277,21 @@ TEST_F(pair, rdma_read)
 	EXPECT_EQ(0, memcmp(at(&self->b, 1000), at(&self->a, 20000), 5000));
 }
 
+/* Run atomic @w from A's buffer at @local_off on B's at @remote_off. */
+static int atomic_a_to_b(struct side *a, struct side *b, struct vhca_sq_wqe *w,
+			 uint32_t local_off, uint32_t remote_off,
+			 struct vhca_cqe *c)
+{
+	w->remote_addr = b->buf.iova + remote_off;
+	w->rkey = b->key;
+	w->sge[0].addr = a->buf.iova + local_off;
+	w->sge[0].length = 8;
+	w->sge[0].lkey = a->key;
+	vhca_queue_post_send(&a->sq, w);
+	ring_sq(a);
+	return vhca_queue_poll(&a->cqq, c, 5000);
+}
+
 TEST_F(pair, atomics)
 {
 	struct vhca_sq_wqe w = { .wr_id = 6, .opcode = OP_FAA, .flags = 2,
@@ -286,14 +301,7 @@ TEST_F(pair, atomics)
 	struct vhca_cqe c;
 
 	*remote = 100;
-	w.remote_addr = self->b.buf.iova + 64;
-	w.rkey = self->b.key;
-	w.sge[0].addr = self->a.buf.iova;
-	w.sge[0].length = 8;
-	w.sge[0].lkey = self->a.key;
-	vhca_queue_post_send(&self->a.sq, &w);
-	ring_sq(&self->a);
-	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	ASSERT_EQ(0, atomic_a_to_b(&self->a, &self->b, &w, 0, 64, &c));
 	EXPECT_EQ(ST_OK, c.status);
 	EXPECT_EQ(WC_FAA, c.opcode);
 	EXPECT_EQ(100, *local);
@@ -301,17 +309,12 @@ TEST_F(pair, atomics)
 	w.opcode = OP_CAS;
 	w.compare_add = 105;
 	w.swap = 7;
-	vhca_queue_post_send(&self->a.sq, &w);
-	ring_sq(&self->a);
-	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	ASSERT_EQ(0, atomic_a_to_b(&self->a, &self->b, &w, 0, 64, &c));
 	EXPECT_EQ(WC_CAS, c.opcode);
 	EXPECT_EQ(105, *local);
 	EXPECT_EQ(7, *remote);
 	/* Unaligned target: remote access error. */
-	w.remote_addr += 4;
-	vhca_queue_post_send(&self->a.sq, &w);
-	ring_sq(&self->a);
-	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	ASSERT_EQ(0, atomic_a_to_b(&self->a, &self->b, &w, 0, 68, &c));
 	EXPECT_EQ(ST_REM_ACCESS, c.status);
 }
 
@@ -451,14 +454,7 @@ TEST_F(pair, atomic_result_into_a_buffer_across_pages)
 
 	*remote = 0x1122334455667788ull;
 	memset(at(&self->a, 4088), 0, 16);
-	w.remote_addr = self->b.buf.iova + 64;
-	w.rkey = self->b.key;
-	w.sge[0].addr = self->a.buf.iova + 4092;
-	w.sge[0].length = 8;
-	w.sge[0].lkey = self->a.key;
-	vhca_queue_post_send(&self->a.sq, &w);
-	ring_sq(&self->a);
-	ASSERT_EQ(0, vhca_queue_poll(&self->a.cqq, &c, 5000));
+	ASSERT_EQ(0, atomic_a_to_b(&self->a, &self->b, &w, 4092, 64, &c));
 	EXPECT_EQ(ST_OK, c.status);
 	memcpy(&got, at(&self->a, 4092), 8);
 	EXPECT_EQ(0x1122334455667788ull, got);
