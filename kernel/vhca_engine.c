@@ -101,25 +101,6 @@ void vhca_qp_kick(struct vhca_qp *qp)
 EXPORT_SYMBOL_GPL(vhca_qp_kick);
 
 /**
- * vhca_qp_stop() - the data path must leave @qp alone from now on
- * @qp: a QP being destroyed or revoked
- *
- * Context: process. Waits for a running turn of the QP's own send queue;
- * turns of other QPs that found it are waited for by
- * vhca_function_quiesce().
- */
-void vhca_qp_stop(struct vhca_qp *qp)
-{
-	WRITE_ONCE(qp->stopped, true);
-	mutex_lock(&qp->turn_lock);	/* a doorbell turn, and what it queued */
-	mutex_unlock(&qp->turn_lock);
-	if (cancel_delayed_work_sync(&qp->send_work))
-		vhca_obj_put(&qp->obj);
-	vhca_qos_backlog(qp, false);
-}
-EXPORT_SYMBOL_GPL(vhca_qp_stop);
-
-/**
  * vhca_qp_sync() - wait until no turn of the QP's send queue runs
  * @qp: a QP its owner just moved to RESET
  *
@@ -131,13 +112,28 @@ EXPORT_SYMBOL_GPL(vhca_qp_stop);
  */
 void vhca_qp_sync(struct vhca_qp *qp)
 {
-	mutex_lock(&qp->turn_lock);	/* a doorbell turn */
+	mutex_lock(&qp->turn_lock);	/* a doorbell turn, and what it queued */
 	mutex_unlock(&qp->turn_lock);
 	if (cancel_delayed_work_sync(&qp->send_work))
 		vhca_obj_put(&qp->obj);
 	vhca_qos_backlog(qp, false);
 }
 EXPORT_SYMBOL_GPL(vhca_qp_sync);
+
+/**
+ * vhca_qp_stop() - the data path must leave @qp alone from now on
+ * @qp: a QP being destroyed or revoked
+ *
+ * Context: process. Waits for a running turn of the QP's own send queue;
+ * turns of other QPs that found it are waited for by
+ * vhca_function_quiesce().
+ */
+void vhca_qp_stop(struct vhca_qp *qp)
+{
+	WRITE_ONCE(qp->stopped, true);
+	vhca_qp_sync(qp);
+}
+EXPORT_SYMBOL_GPL(vhca_qp_stop);
 
 static bool vhca_qp_can_receive(const struct vhca_qp *qp)
 {
